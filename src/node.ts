@@ -27,7 +27,7 @@ export { runPlateauStudy, CURVATURE_OF, PLATEAU_SIZES, PLATEAU_DEFAULTS } from '
 export { STUDY_SEED } from './studies/study-defaults.js';
 export type { PlateauOptions, PlateauResult, PlateauPoint, CurvatureOf } from './studies/plateau.js';
 export { runTrainableDepthStudy, deepestTrainable, TRAINABLE_DEPTHS, TRAINABLE_WIDTH, TRAINABLE_EPOCHS, ACCURACY_GOAL } from './studies/trainable-depth.js';
-export type { TrainableDepthOptions, TrainableDepthResult, TrainableDepthRow, DeepestTrainable, GoalCheck } from './studies/trainable-depth.js';
+export type { TrainableDepthOptions, TrainableDepthResult, TrainableDepthRow, DeepestTrainable, GoalCheck, GoalVerdict } from './studies/trainable-depth.js';
 export { TRAINABLE_DEPTH_REMEDIES } from './studies/trainable-depth-remedies.js';
 export type { TrainableDepthRemedy, RemedyTraining } from './studies/trainable-depth-remedies.js';
 export { trainableDepthReportSection } from './studies/trainable-depth-report.js';

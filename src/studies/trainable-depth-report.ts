@@ -3,7 +3,7 @@ import { counted, countedList, grouped } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
-import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
+import { ACCURACY_GOAL, GOAL_SETUP, lineText, type DeepestTrainable, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
 import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
 import { canBeInactive, hasBatchNorm, hasRezeroGate, type ZeroCause } from './gradient-ratios.js';
 import { RATIO_COLUMNS, type RatioColumn, type ZeroCauses } from './trainable-depth-run.js';
@@ -146,21 +146,36 @@ export function infiniteRatioNote(result: TrainableDepthResult): string {
   return `first ÷ last "∞" (${infinite.join(', ')}): the last hidden layer's gradient was exactly 0: ${why}.`;
 }
 
+/** The header of the deepest-depth columns: the deepest depth above the line by more than its margin (lineSide). */
+export const DEEPEST_HEADER = `deepest above ${100 * ACCURACY_GOAL} %`;
+
 /**
- * The "deepest ≥ 90 %" cell of `remedy`: the depth, or, where no depth reached the goal, 'none' with
- * the best accuracy it did reach and where ("none (best 89.9 % at 2)"): a remedy just short of the
- * line reads apart from one at chance.
+ * The DEEPEST_HEADER cell of `deepest` (an entry of result.deepest): the depth, or 'none' with the best accuracy
+ * the remedy did reach and where ("none (best 85.7 % at 20)": a remedy just short of the line reads apart from
+ * one at chance), then the deeper depths on the line, where one seed decides neither way ("10; on the line at
+ * 20"). A result written before DeepestTrainable had onTheLine reads as having none.
  */
-function deepestCell(result: TrainableDepthResult, remedy: string, depth: number | null): string {
-  if (depth !== null) return String(depth);
-  const ran = result.rows.filter((r) => r.remedy === remedy && r.testAccuracy !== null);
+export function deepestCell(result: TrainableDepthResult, deepest: Pick<DeepestTrainable, 'remedy' | 'depth'> & { onTheLine?: number[] }): string {
+  const onTheLine = deepest.onTheLine ?? [];
+  const line = onTheLine.length > 0 ? `; on the line at ${onTheLine.join(', ')}` : '';
+  if (deepest.depth !== null) return `${deepest.depth}${line}`;
+  const ran = result.rows.filter((r) => r.remedy === deepest.remedy && r.testAccuracy !== null);
   if (ran.length === 0) return 'none';
+  if (line) return `none${line}`;
   const best = ran.reduce((a, b) => (b.testAccuracy! > a.testAccuracy! ? b : a));
   return `none (best ${percentText(best.testAccuracy)} at ${best.depth})`;
 }
 
+/** What DEEPEST_HEADER's column says, for the line under its table: the line's margin on this run's held-out digits, and the seed. */
+export function deepestNote(result: TrainableDepthResult): string {
+  return (
+    `${DEEPEST_HEADER}: the deepest depth whose held-out accuracy is above ${100 * ACCURACY_GOAL} % by more than 2 binomial standard errors; ` +
+    `"on the line at" names the deeper depths whose accuracy lies ${lineText(result.testRows)}, where this one run (seed ${result.seed}) decides neither way.`
+  );
+}
+
 /**
- * What the "deepest ≥ 90 %" verdicts of a run on a shorter budget than the study's measure, or ''
+ * What the DEEPEST_HEADER verdicts of a run on a shorter budget than the study's measure, or ''
  * when the run has the study's budget or every remedy reached the line somewhere: with fewer steps a
  * 'none' can be steps rather than depth, and the learning rates are set for the study's budget.
  * `studyCommand`: the command line that runs the study on its own budget as the reader runs gradscope
@@ -173,7 +188,7 @@ export function budgetNote(result: TrainableDepthResult, studyCommand?: string):
   return (
     `This run's budget is ${epochsText(result.epochs)}, not the study's ${GOAL_SETUP.epochs}, for which its learning rates are set ` +
     `(one SGD recipe, lr ${SGD_RECIPE.learningRate}, for the remedies that change the network, chosen on ${GOAL_SETUP.epochs}-epoch pilots; plain-sigmoid lr ${SIGMOID_SGD.learningRate}). ` +
-    `'none' (${short.join(', ')}) says the remedy reached ${100 * ACCURACY_GOAL} % at no depth within this budget, not that it trains less deep than one that did: ` +
+    `'none' (${short.join(', ')}) says the remedy was above ${100 * ACCURACY_GOAL} % at no depth within this budget, not that it trains less deep than one that did: ` +
     `its best accuracy is beside it, and a run on the study's budget measures it${studyCommand === undefined ? '' : ` (${studyCommand})`}.`
   );
 }
@@ -182,7 +197,7 @@ export function budgetNote(result: TrainableDepthResult, studyCommand?: string):
 const NONE_DEEPER = 'none deeper';
 
 /**
- * Per remedy, the deepest depth reaching the goal beside the gradient ratios that explain it: first ÷
+ * Per remedy, the deepest depth above the goal (DEEPEST_HEADER) beside the gradient ratios that explain it: first ÷
  * last ‖∂C/∂b‖ at initialisation and after training at that depth, and at the next depth it ran,
  * where it fell short (with the accuracy there). A remedy that reached the goal at no depth has no
  * next depth: '—' there (its best accuracy is in the deepest cell), not its shallowest depth; one that
@@ -193,17 +208,18 @@ const NONE_DEEPER = 'none deeper';
 export function deepestTable(result: TrainableDepthResult): { caption: string; header: string[]; rows: string[][] } {
   const header = [
     'remedy',
-    `deepest ≥ ${100 * ACCURACY_GOAL} %`,
+    DEEPEST_HEADER,
     // Each column its own header: the two ratio columns were both "its first ÷ last ‖∂C/∂b‖", one at each depth.
     'first ÷ last ‖∂C/∂b‖ there, init → end',
     'next depth run',
     'accuracy at the next depth',
     'first ÷ last ‖∂C/∂b‖ at the next depth, init → end',
   ];
-  const rows = result.deepest.map(({ remedy, depth }) => {
+  const rows = result.deepest.map((deepest) => {
+    const { remedy, depth } = deepest;
     const ran = result.rows.filter((r) => r.remedy === remedy && r.notRun === undefined);
     if (ran.length === 0) return [remedy, shortReason(result.rows.find((r) => r.remedy === remedy)?.notRun ?? 'not run'), '', '', '', ''];
-    if (depth === null) return [remedy, deepestCell(result, remedy, depth), '—', '—', '—', '—'];
+    if (depth === null) return [remedy, deepestCell(result, deepest), '—', '—', '—', '—'];
     const at = ran.find((r) => r.depth === depth);
     const next = ran.find((r) => r.depth > depth);
     const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratioCell(r, 'firstToLastAtInit')} → ${ratioCell(r, 'firstToLastAtEnd')}` : '');
@@ -211,23 +227,23 @@ export function deepestTable(result: TrainableDepthResult): { caption: string; h
     // where the study has a deeper depth this remedy did not run (its cost limit), why, not 'none deeper'.
     if (!next) {
       const skipped = result.rows.find((r) => r.remedy === remedy && r.depth > depth && r.notRun !== undefined);
-      return [remedy, deepestCell(result, remedy, depth), pair(at), skipped ? shortReason(skipped.notRun!) : NONE_DEEPER, '—', '—'];
+      return [remedy, deepestCell(result, deepest), pair(at), skipped ? shortReason(skipped.notRun!) : NONE_DEEPER, '—', '—'];
     }
-    return [remedy, deepestCell(result, remedy, depth), pair(at), String(next.depth), percentText(next.testAccuracy), pair(next)];
+    return [remedy, deepestCell(result, deepest), pair(at), String(next.depth), percentText(next.testAccuracy), pair(next)];
   });
-  return { caption: `Deepest depth reaching ${100 * ACCURACY_GOAL} % per remedy, and the next depth run`, header, rows };
+  return { caption: `Deepest depth above ${100 * ACCURACY_GOAL} % per remedy, and the next depth run`, header, rows };
 }
 
-/** Held-out accuracy per remedy (a row) and depth (a column), with each remedy's deepest depth reaching the goal; a cell says why a depth did not run. */
+/** Held-out accuracy per remedy (a row) and depth (a column), with each remedy's deepest depth above the goal (deepestCell); a cell says why a depth did not run. */
 export function accuracyMatrix(result: TrainableDepthResult): { caption: string; header: string[]; rows: string[][] } {
-  const header = ['remedy', ...result.depths.map((d) => `${d}`), `deepest ≥ ${100 * ACCURACY_GOAL} %`];
-  const rows = result.deepest.map(({ remedy, depth }) => [
-    remedy,
+  const header = ['remedy', ...result.depths.map((d) => `${d}`), DEEPEST_HEADER];
+  const rows = result.deepest.map((deepest) => [
+    deepest.remedy,
     ...result.depths.map((d) => {
-      const row = result.rows.find((r) => r.remedy === remedy && r.depth === d);
+      const row = result.rows.find((r) => r.remedy === deepest.remedy && r.depth === d);
       return !row ? '' : row.notRun !== undefined ? shortReason(row.notRun).replace(/^not run above .*/, 'not run') : percentText(row.testAccuracy);
     }),
-    deepestCell(result, remedy, depth),
+    deepestCell(result, deepest),
   ]);
   return { caption: 'Held-out accuracy by hidden layers', header, rows };
 }
@@ -304,7 +320,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult, studyC
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), zeroRatioNote(result), budgetNote(result, studyCommand)].filter(Boolean).join(' '),
+    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), zeroRatioNote(result), deepestNote(result), budgetNote(result, studyCommand)].filter(Boolean).join(' '),
     charts: [
       accuracyOverDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', inits),
       accuracyOverDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', blocks),
@@ -315,12 +331,12 @@ export function trainableDepthReportSection(result: TrainableDepthResult, studyC
     bars: [
       {
         id: 'trainable-depth-deepest',
-        title: `Deepest network reaching ${goal} held-out accuracy, per remedy (hidden layers, log scale)`,
+        title: `Deepest network above ${goal} held-out accuracy by more than 2 standard errors, per remedy (hidden layers, log scale)`,
         xLabel: 'hidden layers',
         ticks: result.depths,
         // A missing bar says how near the remedy came (its table cell: "none (best 89.7 % at 50)"): read as bare "none", a
         // short run's near misses looked like remedies training less deep than plain sigmoid's bar at 2 (newuser49 #1).
-        bars: result.deepest.map((d) => ({ label: d.remedy, value: d.depth, ...(d.depth === null && { none: deepestCell(result, d.remedy, null) }) })),
+        bars: result.deepest.map((d) => ({ label: d.remedy, value: d.depth, ...(d.depth === null && { none: deepestCell(result, d) }) })),
       },
     ],
     tables: [

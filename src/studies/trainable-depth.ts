@@ -20,6 +20,8 @@ import { epochsText } from './paper-experiment.js';
 import { DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS, TRAINABLE_WIDTH } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
+import { lineMargin, lineSide, type LineSide } from './accuracy-line.js';
+import { ACCURACY_STANDARD_ERRORS } from './paper-batch-norm.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
@@ -97,31 +99,42 @@ export interface TrainableDepthRow {
   stopped?: string;
 }
 
-/** Per remedy, the deepest depth that reached ACCURACY_GOAL (null: none did). */
+/**
+ * Per remedy, the deepest depth trained: the deepest whose held-out accuracy is above ACCURACY_GOAL by more than
+ * the line's margin (lineMargin: 2 binomial standard errors on the run's held-out digits), and the deeper depths
+ * whose accuracy is on the line (within that margin), where one seed's run decides neither way.
+ */
 export interface DeepestTrainable {
   /** The remedy's key. */
   remedy: string;
-  /** The deepest depth whose held-out accuracy is ≥ ACCURACY_GOAL, or null. */
+  /** The deepest depth whose held-out accuracy is above the line (lineSide 'above'), or null: none is. */
   depth: number | null;
+  /** The depths deeper than `depth` whose held-out accuracy is on the line (lineSide 'on the line'), ascending; [] when none is: the deepest trained depth may be any of them. */
+  onTheLine: number[];
 }
+
+/** A verdict of the goal: met, not met, on the line (it turns on an accuracy within the line's margin: lineSide), or null: not measured. */
+export type GoalVerdict = boolean | 'on the line' | null;
 
 /** The issue's goal, checked on the rows: each part met, not met, or not measured (with the reason). */
 export interface GoalCheck {
   /** Plain sigmoid stops training between 5 and 20 hidden layers: its deepest trained depth d has 5 ≤ d < 20. */
   plainSigmoidStops: {
-    /** Met, not met, or null: not measured (plain-sigmoid not run on both sides of 20 layers). */
-    met: boolean | null;
-    /** plain-sigmoid's deepest depth reaching ACCURACY_GOAL (null: none). */
+    /** Met, not met, 'on the line' (met on one reading of plain-sigmoid's depths on the line, not on another), or null: not measured (plain-sigmoid not run on both sides of 20 layers). */
+    met: GoalVerdict;
+    /** plain-sigmoid's deepest depth above ACCURACY_GOAL (DeepestTrainable.depth; null: none). */
     deepest: number | null;
     /** The numbers behind the verdict, or why there is none. */
     why: string;
   };
   /** At least one remedy trains 100 hidden layers to ≥ ACCURACY_GOAL. */
   hundredLayers: {
-    /** Met, not met, or null: not measured (no network of 100 hidden layers trained). */
-    met: boolean | null;
-    /** The remedies that did. */
+    /** Met (a remedy above the line at 100 hidden layers), not met (every one below it), 'on the line' (none above, some on it), or null: not measured (no network of 100 hidden layers trained). */
+    met: GoalVerdict;
+    /** The remedies above the line at 100 hidden layers. */
     remedies: string[];
+    /** The remedies on the line at 100 hidden layers (lineSide). */
+    onTheLine: string[];
     /** The numbers behind the verdict, or why there is none. */
     why: string;
   };
@@ -156,7 +169,7 @@ export interface TrainableDepthResult {
   }[];
   /** One row per (remedy, depth), remedies in order, depths ascending. */
   rows: TrainableDepthRow[];
-  /** Per remedy, the deepest depth reaching ACCURACY_GOAL. */
+  /** Per remedy, the deepest depth above ACCURACY_GOAL, and the deeper ones on the line. */
   deepest: DeepestTrainable[];
   /** The issue's goal, checked. */
   goal: GoalCheck;
@@ -256,14 +269,27 @@ function batchNormRuns(remedies: readonly TrainableDepthRemedy[]): BatchNormRun[
   return remedies.filter((r) => hasBatchNorm(r.network(1, 1))).map((r) => ({ run: r.key, batchSize: r.training.batchSize }));
 }
 
-/** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
-export function deepestTrainable(rows: readonly TrainableDepthRow[], remedy: string, goal = ACCURACY_GOAL): number | null {
+/**
+ * The deepest depth of `remedy` whose held-out accuracy, read on `testRows` digits, is above `goal` (lineSide), and
+ * the deeper depths whose accuracy is on the line (rows without an accuracy count as neither).
+ */
+export function deepestTrainable(rows: readonly TrainableDepthRow[], remedy: string, testRows: number, goal = ACCURACY_GOAL): Omit<DeepestTrainable, 'remedy'> {
   if (!Array.isArray(rows)) throw invalidOption(`deepestTrainable: expected the rows of a trainable-depth result, got ${shownArgument(rows)}`);
-  let deepest: number | null = null;
-  for (const row of rows) {
-    if (row.remedy === remedy && row.testAccuracy !== null && row.testAccuracy >= goal && (deepest === null || row.depth > deepest)) deepest = row.depth;
-  }
-  return deepest;
+  checkWhole(testRows, 'testRows', 1);
+  const measured = rows.filter((row) => row.remedy === remedy && row.testAccuracy !== null).sort((a, b) => a.depth - b.depth);
+  const side = (row: TrainableDepthRow) => lineSide(row.testAccuracy!, testRows, goal);
+  const above = measured.filter((row) => side(row) === 'above').map((row) => row.depth);
+  const depth = above.length > 0 ? Math.max(...above) : null;
+  return { depth, onTheLine: measured.filter((row) => side(row) === 'on the line' && (depth === null || row.depth > depth)).map((row) => row.depth) };
+}
+
+/**
+ * The band an accuracy on `testRows` held-out digits is on the line within, in words: "within 2 standard errors
+ * (binomial, 1,000 held-out digits) of 90 %: 88.1 % to 91.9 %", its ends held within 0 … 100 % (few digits widen it past them).
+ */
+export function lineText(testRows: number, goal = ACCURACY_GOAL): string {
+  const margin = lineMargin(goal, testRows);
+  return `within ${ACCURACY_STANDARD_ERRORS} standard errors (binomial, ${counted(testRows, 'held-out digit')}) of ${100 * goal} %: ${percentText(Math.max(0, goal - margin))} to ${percentText(Math.min(1, goal + margin))}`;
 }
 
 /** The set-up issue 14's goal is stated for: the study's step budget (its epochs over its training digits) at its width. */
@@ -280,33 +306,48 @@ function goalSetupDifference(setup: typeof GOAL_SETUP | Record<keyof typeof GOAL
 }
 
 /**
- * The issue's goal on these rows, trained with `setup` (default: the goal's own). Each part is
- * decided only where the rows can decide it, else not measured (met null) with the reason: a set-up
- * other than GOAL_SETUP decides neither; plain sigmoid's "between 5 and 20" needs it run at 5 and at
- * 20 hidden layers, unless it trained 20 or more (then it is not met whatever the rest did).
+ * The issue's goal on these rows, their accuracies read on `testRows` held-out digits, trained with
+ * `setup` (default: the goal's own). Each part is decided only where the rows can decide it, else not
+ * measured (met null) with the reason: a set-up other than GOAL_SETUP decides neither; plain sigmoid's
+ * "between 5 and 20" needs it run at 5 and at 20 hidden layers, unless it trained 20 or more (then it
+ * is not met whatever the rest did). A part that turns on an accuracy on the line (lineSide: within 2
+ * binomial standard errors of ACCURACY_GOAL) is 'on the line', not met or not met.
  */
-export function checkGoal(rows: readonly TrainableDepthRow[], setup: Record<keyof typeof GOAL_SETUP, number> = GOAL_SETUP): GoalCheck {
+export function checkGoal(rows: readonly TrainableDepthRow[], testRows: number, setup: Record<keyof typeof GOAL_SETUP, number> = GOAL_SETUP): GoalCheck {
   const sigmoid = rows.filter((r) => r.remedy === 'plain-sigmoid');
-  const deepest = deepestTrainable(rows, 'plain-sigmoid');
+  const { depth: deepest, onTheLine } = deepestTrainable(rows, 'plain-sigmoid', testRows);
   const accuracies = sigmoid.map((r) => `${r.depth}: ${percentText(r.testAccuracy)}`).join(', ');
   const ran = (depth: number) => sigmoid.some((r) => r.depth === depth && r.testAccuracy !== null);
   const difference = goalSetupDifference(setup);
   const undecided = difference && `this run cannot decide it: ${difference}`;
+  const line = `on the line (${lineText(testRows)})`;
+  // The deepest trained depth is `deepest` or one of the depths on the line above it: met, or not, only where every reading agrees.
+  const stops = (depth: number | null) => depth !== null && depth >= 5 && depth < 20;
+  const readings = new Set([deepest, ...onTheLine].map(stops));
   const plainSigmoidStops = undecided
     ? { met: null, deepest, why: undecided }
     : (deepest !== null && deepest >= 20) || (ran(5) && ran(20))
-      ? { met: deepest !== null && deepest >= 5 && deepest < 20, deepest, why: `plain-sigmoid held-out accuracy by depth: ${accuracies}` }
+      ? {
+          met: readings.size > 1 ? ('on the line' as const) : stops(deepest),
+          deepest,
+          why: `plain-sigmoid held-out accuracy by depth: ${accuracies}${onTheLine.length > 0 ? `; ${line} at ${onTheLine.join(', ')}` : ''}`,
+        }
       : { met: null, deepest, why: `plain-sigmoid was not trained at both 5 and 20 hidden layers (${sigmoid.length ? `trained at ${sigmoid.filter((r) => r.testAccuracy !== null).map((r) => r.depth).join(', ') || 'none'}` : 'not run'})` };
   const hundred = rows.filter((r) => r.depth === 100 && r.testAccuracy !== null);
-  const trained = hundred.filter((r) => r.testAccuracy! >= ACCURACY_GOAL).map((r) => r.remedy);
+  const at = (side: LineSide) => hundred.filter((r) => lineSide(r.testAccuracy!, testRows, ACCURACY_GOAL) === side);
+  const trained = at('above').map((r) => r.remedy);
+  const onLine = at('on the line');
   const hundredLayers = undecided
-    ? { met: null, remedies: [], why: undecided }
+    ? { met: null, remedies: [], onTheLine: [], why: undecided }
     : hundred.length === 0
-      ? { met: null, remedies: [], why: 'no network of 100 hidden layers was trained' }
+      ? { met: null, remedies: [], onTheLine: [], why: 'no network of 100 hidden layers was trained' }
       : {
-          met: trained.length > 0,
+          met: trained.length > 0 ? true : onLine.length > 0 ? ('on the line' as const) : false,
           remedies: trained,
-          why: `best at 100 hidden layers: ${percentText(Math.max(...hundred.map((r) => r.testAccuracy!)))}`,
+          onTheLine: onLine.map((r) => r.remedy),
+          why:
+            `best at 100 hidden layers: ${percentText(Math.max(...hundred.map((r) => r.testAccuracy!)))}` +
+            (onLine.length > 0 ? `; ${line}: ${onLine.map((r) => `${r.remedy} (${percentText(r.testAccuracy)})`).join(', ')}` : ''),
         };
   return { plainSigmoidStops, hundredLayers };
 }
@@ -385,7 +426,7 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
     seed,
     remedies: remedies.map((r) => ({ key: r.key, settings: r.settings, ...limitOf(r) })),
     rows,
-    deepest: remedies.map((r) => ({ remedy: r.key, depth: deepestTrainable(rows, r.key) })),
-    goal: checkGoal(rows, { epochs, trainRows: data.train.x.rows, width }),
+    deepest: remedies.map((r) => ({ remedy: r.key, ...deepestTrainable(rows, r.key, data.test.x.rows) })),
+    goal: checkGoal(rows, data.test.x.rows, { epochs, trainRows: data.train.x.rows, width }),
   };
 }

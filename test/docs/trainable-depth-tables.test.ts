@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENTED_FILES, parseStudyJson, replacePaperNotes, replaceTables, studyTables } from '../../scripts/trainable-depth-tables.js';
+import { checkGoal, deepestTrainable } from '../../src/studies/trainable-depth.js';
 
 const root = new URL('../../', import.meta.url);
 const STUDY_JSON = 'docs/data/trainable-depth.json';
@@ -27,6 +28,11 @@ describe('the documented trainable-depth tables', () => {
     expect(replaced, `${file}: tables of the study`).toBe(TABLES_SHOWN[file]);
     expect(markdown === text, `${file}'s tables differ from the renderers' (run ${REFRESH})`).toBe(true);
     expect(replacePaperNotes(text, result.papers).markdown === text, `${file}'s paper experiments differ from the run's notes (run ${REFRESH})`).toBe(true);
+  });
+
+  it('the committed run holds the deepest depths and the goal the rule gives its rows', () => {
+    expect(result.deepest).toEqual(result.remedies.map((r) => ({ remedy: r.key, ...deepestTrainable(result.rows, r.key, result.testRows) })));
+    expect(result.goal).toEqual(checkGoal(result.rows, result.testRows, { epochs: result.epochs, trainRows: result.trainRows, width: result.width }));
   });
 
   it("docs/trainable-depth.md lists every paper experiment's set-up and notes", () => {

@@ -7,7 +7,7 @@ import { trainableDepthText } from '../../src/cli/commands/study-trainable-depth
 import { LOCAL_COMMAND } from '../../src/cli/invocation.js';
 import { renderReport } from '../../src/flow/report-html.js';
 import { escapeHtml } from '../../src/flow/svg.js';
-import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, remediesTable, rowCells, trainableDepthReportSection, unmeasuredDeltaNote, zeroRatioNote } from '../../src/studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestCell, deepestNote, deepestTable, infiniteRatioNote, ratio, remediesTable, rowCells, trainableDepthReportSection, unmeasuredDeltaNote, zeroRatioNote } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -166,6 +166,25 @@ describe('trainable-depth report sections', () => {
     // At the study's budget, or with every remedy over the line somewhere, there is nothing to say.
     expect(budgetNote({ ...result, epochs: 10 })).toBe('');
     expect(budgetNote({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: 1 })) })).toBe('');
+  });
+
+  it('names the depths on the line beside the deepest depth above it, and says the rule, its band on these digits and the seed under the table', () => {
+    expect(deepestCell(result, { remedy: 'relu-he', depth: 1, onTheLine: [3] })).toBe('1; on the line at 3');
+    expect(deepestCell(result, { remedy: 'relu-he', depth: null, onTheLine: [1, 3] })).toBe('none; on the line at 1, 3');
+    expect(deepestCell(result, { remedy: 'relu-he', depth: 3, onTheLine: [] })).toBe('3');
+    // A result written before onTheLine (docs/data of an older run) reads as having none.
+    expect(deepestCell(result, { remedy: 'relu-he', depth: 3 })).toBe('3');
+    const onTheLine = { ...result, deepest: result.deepest.map((d) => (d.remedy === 'relu-he' ? { ...d, depth: 1, onTheLine: [3] } : d)) };
+    expect(accuracyMatrix(onTheLine).rows.find((row) => row[0] === 'relu-he')!.at(-1)).toBe('1; on the line at 3');
+    expect(deepestTable(onTheLine).rows.find((row) => row[0] === 'relu-he')![1]).toBe('1; on the line at 3');
+    // 32 held-out digits: 2 SE at 90 % is 10.6 points.
+    const note = deepestNote(result);
+    expect(note).toBe(
+      'deepest above 90 %: the deepest depth whose held-out accuracy is above 90 % by more than 2 binomial standard errors; "on the line at" names the deeper depths ' +
+        'whose accuracy lies within 2 standard errors (binomial, 32 held-out digits) of 90 %: 79.4 % to 100.0 %, where this one run (seed 1) decides neither way.',
+    );
+    expect(trainableDepthReportSection(result).text).toContain(note);
+    expect(trainableDepthText(result, undefined, LOCAL_COMMAND)).toContain(`\n${note}\n`);
   });
 
   it('prints a ratio that underflowed float32 as such, in the ‖∂C/∂b‖ and ‖δ‖ columns alike, not as a measured 0.0', () => {

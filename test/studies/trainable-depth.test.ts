@@ -18,6 +18,8 @@ import {
   type TrainableDepthRow,
 } from '../../src/studies/trainable-depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
+import { lineMargin, lineSide } from '../../src/studies/accuracy-line.js';
+import { percentText } from '../../src/percent-text.js';
 import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
 import { expectError } from '../util/expect-error.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -65,41 +67,65 @@ describe('trainable-depth study', () => {
     expect([beyond.testAccuracy, beyond.steps, beyond.firstToLastAtInit]).toEqual([null, null, null]);
   });
 
-  it('deepest trainable depth: the largest depth at or above the goal, whatever the shallower ones did', () => {
-    const rows = [row('a', 2, 0.95), row('a', 5, 0.4), row('a', 10, ACCURACY_GOAL), row('a', 20, 0.89999), row('b', 2, 0.5), row('c', 2, null)];
-    expect(deepestTrainable(rows, 'a')).toBe(10);
-    expect(deepestTrainable(rows, 'b')).toBeNull();
-    expect(deepestTrainable(rows, 'c')).toBeNull();
-    expect(deepestTrainable(rows, 'a', 0.3)).toBe(20);
+  it('deepest trainable depth: the largest depth above the goal by more than 2 binomial standard errors, then the deeper ones on the line', () => {
+    // 1,000 held-out digits: 2 SE at 90 % is 1.897 points, so 88.2 % … 91.8 % lie on the line, 91.9 % and 88.1 % do not (the margin's edges, 918.97 and 881.03 digits right).
+    expect(lineMargin(ACCURACY_GOAL, 1000)).toBeCloseTo(0.018974, 6);
+    expect([0.919, 0.918, 0.9, 0.882, 0.881].map((a) => lineSide(a, 1000, ACCURACY_GOAL))).toEqual(['above', 'on the line', 'on the line', 'on the line', 'below']);
+    // Fewer digits, a wider band: 91.9 % on 100 digits is on the line (2 SE = 6 points).
+    expect(lineSide(0.919, 100, ACCURACY_GOAL)).toBe('on the line');
+    const rows = [row('a', 2, 0.95), row('a', 5, 0.4), row('a', 10, 0.93), row('a', 20, 0.901), row('a', 50, 0.7), row('a', 100, 0.889), row('b', 2, 0.5), row('c', 2, null)];
+    expect(deepestTrainable(rows, 'a', 1000)).toEqual({ depth: 10, onTheLine: [20, 100] });
+    expect(deepestTrainable(rows, 'b', 1000)).toEqual({ depth: null, onTheLine: [] });
+    expect(deepestTrainable(rows, 'c', 1000)).toEqual({ depth: null, onTheLine: [] });
+    // Only deeper depths on the line are named: a shallower one does not move the reading.
+    expect(deepestTrainable([row('d', 2, 0.9), row('d', 5, 0.95)], 'd', 1000)).toEqual({ depth: 5, onTheLine: [] });
+    // Another line: at 50 % every depth of 'a' but 5 is above it.
+    expect(deepestTrainable(rows, 'a', 1000, 0.5)).toEqual({ depth: 100, onTheLine: [] });
   });
 
   it('goal check: plain sigmoid stops between 5 and 20 layers; some remedy trains 100 layers', () => {
     const sigmoid = (accuracies: number[]) => [2, 5, 10, 20].map((d, i) => row('plain-sigmoid', d, accuracies[i]));
-    expect(checkGoal(sigmoid([0.95, 0.93, 0.92, 0.1])).plainSigmoidStops).toMatchObject({ met: true, deepest: 10 });
-    expect(checkGoal(sigmoid([0.95, 0.5, 0.1, 0.1])).plainSigmoidStops).toMatchObject({ met: false, deepest: 2 });
-    expect(checkGoal(sigmoid([0.95, 0.95, 0.95, 0.95])).plainSigmoidStops).toMatchObject({ met: false, deepest: 20 });
-    expect(checkGoal(sigmoid([0.5, 0.1, 0.1, 0.1])).plainSigmoidStops).toMatchObject({ met: false, deepest: null });
-    expect(checkGoal([row('plain-sigmoid', 2, 0.95)]).plainSigmoidStops.met).toBeNull();
-    const hundred = checkGoal([row('x', 100, 0.95), row('y', 100, 0.2), row('z', 50, 0.99)]).hundredLayers;
-    expect(hundred).toMatchObject({ met: true, remedies: ['x'] });
-    expect(checkGoal([row('y', 100, 0.2), row('w', 100, null)]).hundredLayers.met).toBe(false);
-    expect(checkGoal([row('z', 50, 0.99)]).hundredLayers.met).toBeNull();
+    expect(checkGoal(sigmoid([0.95, 0.93, 0.92, 0.1]), 1000).plainSigmoidStops).toMatchObject({ met: true, deepest: 10 });
+    expect(checkGoal(sigmoid([0.95, 0.5, 0.1, 0.1]), 1000).plainSigmoidStops).toMatchObject({ met: false, deepest: 2 });
+    expect(checkGoal(sigmoid([0.95, 0.95, 0.95, 0.95]), 1000).plainSigmoidStops).toMatchObject({ met: false, deepest: 20 });
+    expect(checkGoal(sigmoid([0.5, 0.1, 0.1, 0.1]), 1000).plainSigmoidStops).toMatchObject({ met: false, deepest: null });
+    expect(checkGoal([row('plain-sigmoid', 2, 0.95)], 1000).plainSigmoidStops.met).toBeNull();
+    const hundred = checkGoal([row('x', 100, 0.95), row('y', 100, 0.2), row('v', 100, 0.901), row('z', 50, 0.99)], 1000).hundredLayers;
+    expect(hundred).toMatchObject({ met: true, remedies: ['x'], onTheLine: ['v'] });
+    expect(checkGoal([row('y', 100, 0.2), row('w', 100, null)], 1000).hundredLayers.met).toBe(false);
+    expect(checkGoal([row('z', 50, 0.99)], 1000).hundredLayers.met).toBeNull();
+  });
+
+  it('goal check: on the line where the verdict turns on an accuracy within 2 standard errors of the goal, saying which and the band', () => {
+    // lecturer53 #2: batch-norm-sigmoid at 100 layers 90.1 % on seed 2, 89.7 % on seed 3: neither trained nor not.
+    for (const accuracy of [0.901, 0.897]) {
+      const hundred = checkGoal([row('batch-norm-sigmoid', 100, accuracy), row('y', 100, 0.2)], 1000).hundredLayers;
+      expect(hundred).toMatchObject({ met: 'on the line', remedies: [], onTheLine: ['batch-norm-sigmoid'] });
+      expect(hundred.why).toBe(`best at 100 hidden layers: ${percentText(accuracy)}; on the line (within 2 standard errors (binomial, 1,000 held-out digits) of 90 %: 88.1 % to 91.9 %): batch-norm-sigmoid (${percentText(accuracy)})`);
+    }
+    // Plain sigmoid on the line at 5 (above at 2): it stops between 2 and 5 (not met) or between 5 and 10 (met).
+    const sigmoid = [row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 5, 0.89), row('plain-sigmoid', 10, 0.1), row('plain-sigmoid', 20, 0.1)];
+    expect(checkGoal(sigmoid, 1000).plainSigmoidStops).toMatchObject({ met: 'on the line', deepest: 2 });
+    expect(checkGoal(sigmoid, 1000).plainSigmoidStops.why).toMatch(/; on the line \(within 2 standard errors .*\) at 5$/);
+    // On the line at 10 beside above at 5: met either way.
+    const either = [row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 5, 0.95), row('plain-sigmoid', 10, 0.9), row('plain-sigmoid', 20, 0.1)];
+    expect(checkGoal(either, 1000).plainSigmoidStops.met).toBe(true);
   });
 
   it('goal check: not measured where the rows cannot decide it (another set-up, or plain sigmoid not trained at 5 and 20), with why', () => {
     // npm start's --quick grid: 2, 10, 50 layers. Depth 5 never ran, so "stops before 5" is not shown.
     const quickGrid = [row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 10, 0.1), row('plain-sigmoid', 50, 0.1)];
-    expect(checkGoal(quickGrid).plainSigmoidStops).toEqual({ met: null, deepest: 2, why: 'plain-sigmoid was not trained at both 5 and 20 hidden layers (trained at 2, 10, 50)' });
+    expect(checkGoal(quickGrid, 1000).plainSigmoidStops).toEqual({ met: null, deepest: 2, why: 'plain-sigmoid was not trained at both 5 and 20 hidden layers (trained at 2, 10, 50)' });
     // Training 20 or more layers decides it (not met) without depth 5.
-    expect(checkGoal([row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 50, 0.95)]).plainSigmoidStops).toMatchObject({ met: false, deepest: 50 });
+    expect(checkGoal([row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 50, 0.95)], 1000).plainSigmoidStops).toMatchObject({ met: false, deepest: 50 });
     // Another budget decides neither part, whatever the rows say.
     const full = [2, 5, 10, 20].map((d) => row('plain-sigmoid', d, d < 10 ? 0.95 : 0.1)).concat(row('x', 100, 0.95));
-    expect(checkGoal(full).plainSigmoidStops.met).toBe(true);
-    expect(checkGoal(full).hundredLayers.met).toBe(true);
-    const short = checkGoal(full, { ...GOAL_SETUP, epochs: 3 });
+    expect(checkGoal(full, 1000).plainSigmoidStops.met).toBe(true);
+    expect(checkGoal(full, 1000).hundredLayers.met).toBe(true);
+    const short = checkGoal(full, 1000, { ...GOAL_SETUP, epochs: 3 });
     expect(short.plainSigmoidStops).toMatchObject({ met: null, why: 'this run cannot decide it: 3 epochs, not the 10 of the budget it is stated for' });
     expect(short.hundredLayers).toMatchObject({ met: null, remedies: [] });
-    expect(checkGoal(full, { ...GOAL_SETUP, width: 32 }).plainSigmoidStops.why).toBe('this run cannot decide it: hidden layers of 32 units, not 64');
+    expect(checkGoal(full, 1000, { ...GOAL_SETUP, width: 32 }).plainSigmoidStops.why).toBe('this run cannot decide it: hidden layers of 32 units, not 64');
   });
 
   it('gradient ratios: ‖∂C/∂b‖ from the batch gradient; one example\'s ‖δ‖ as the trace records it over the same rows (ref backend)', async () => {

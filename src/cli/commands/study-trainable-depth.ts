@@ -18,6 +18,7 @@ import {
   TRAINABLE_EPOCHS,
   TRAINABLE_WIDTH,
   type GoalCheck,
+  type GoalVerdict,
   type StudySetup,
   type TrainableDepthResult,
   type TrainableDepthRow,
@@ -29,7 +30,7 @@ import { epochsText, type PaperExperiment } from '../../studies/paper-experiment
 import { PAPER_BATCH_NORM_RUNS, PAPER_IDS, runPaperExperiments, type PaperExperimentsOptions, type PaperId } from '../../studies/paper-experiments.js';
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { accuracyMatrix, budgetNote, deepestTable, remediesTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestNote, deepestTable, remediesTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print, printErr, type Terminal } from '../terminal.js';
 import { ProgressBar } from '../progress.js';
@@ -139,16 +140,16 @@ function budgetsFlag(args: ParsedArgs, quick: boolean): number[] {
 /** The flag of each option checkStudySetup may name, with `depths` the flag of the depths it checks (--depths, or the sweep's --budget-depths). */
 const setupFlags = (depths: string): Record<string, string> => ({ depths, width: 'width', epochs: 'epochs', remedies: 'remedies', trainRows: 'train', testRows: 'test', seed: 'seed' });
 
-const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
+const verdict = (met: GoalVerdict) => (met === null ? 'not measured' : met === 'on the line' ? 'ON THE LINE' : met ? 'met' : 'NOT met');
 
-/** The goal of issue 14, each part with its verdict and the numbers behind it. */
-export function goalText(goal: GoalCheck): string {
+/** The goal of issue 14 as one run (`seed`) judged it, each part with its verdict and the numbers behind it. */
+export function goalText(goal: GoalCheck, seed: number): string {
   const { plainSigmoidStops: stops, hundredLayers: hundred } = goal;
   const percent = `${100 * ACCURACY_GOAL} %`;
   return [
-    `Goal: plain sigmoid stops training between 5 and 20 hidden layers (its deepest depth reaching ${percent} is ≥ 5 and < 20): ${verdict(stops.met)}` +
+    `Goal (seed ${seed}): plain sigmoid stops training between 5 and 20 hidden layers (its deepest depth above ${percent} is ≥ 5 and < 20): ${verdict(stops.met)}` +
       `${stops.met === null ? '' : ` (deepest: ${stops.deepest ?? 'none'})`}; ${stops.why}.`,
-    `Goal: at least one remedy trains 100 hidden layers to ≥ ${percent}: ${verdict(hundred.met)}${hundred.remedies.length ? ` (${hundred.remedies.join(', ')})` : ''}; ${hundred.why}.`,
+    `Goal (seed ${seed}): at least one remedy trains 100 hidden layers to above ${percent}: ${verdict(hundred.met)}${hundred.remedies.length ? ` (${hundred.remedies.join(', ')})` : ''}; ${hundred.why}.`,
   ].join('\n');
 }
 
@@ -176,9 +177,10 @@ export function trainableDepthText(result: TrainableDepthResult, width: number |
     formatTable(matrix.header, matrix.rows, width),
     '',
     formatTable(deepest.header, deepest.rows, width),
+    deepestNote(result),
     '',
     ...(note ? [note, ''] : []),
-    goalText(result.goal),
+    goalText(result.goal, result.seed),
     '',
     `${remedies.caption}:`,
     ...remedies.rows.map(([key, settings]) => `  ${key}: ${settings}`),

@@ -204,11 +204,41 @@ const SECOND_ORDER_UNRANKED =
 /**
  * Why Adam, and where it stops: its step is lr·m̂/(√v̂ + ε), so a gradient far below ε is stepped in
  * proportion to its size again (test/studies/adam-epsilon-floor: study (c)'s 10-layer sigmoid net).
+ * How many of this run's weight layers lie below ε is measured from its own trace (adamEpsilonWords).
  */
 const ADAM_WHY =
   "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step, " +
-  `but only down to its ε (${ADAM_DEFAULTS.epsilon}): a gradient far below ε is stepped in proportion to its size again ` +
-  "(at initialisation every gradient entry of the first three layers of study (c)'s 10-layer sigmoid net is, and Adam leaves that net at chance).";
+  `but only down to its ε (${ADAM_DEFAULTS.epsilon}): a gradient far below ε is stepped in proportion to its size again.`;
+
+/** Weight layers by number, first first: "1", "1 and 2", "1, 2 and 3". */
+const layerNumbers = (layers: readonly number[]) => {
+  const numbers = layers.map((l) => String(l + 1));
+  return numbers.length > 1 ? `${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}` : numbers.join('');
+};
+
+/**
+ * ' In this run's first record …': how many of the run's weight layers had their gradient below Adam's ε
+ * (ADAM_DEFAULTS.epsilon) at the trace's first record, the step Adam would start from. Layer l of a dense
+ * network's trace has n = sizes[l]·sizes[l + 1] entries: ‖∂C/∂W‖/√n (the root-mean-square entry) below ε
+ * says its typical entry is; its whole ‖∂C/∂W‖ below ε, that every entry is. '' where no layer is below ε
+ * by either measure, the trace has no record, or it is a block network's (its rows are not weight layers
+ * numbered as a dense network's, and norm rows hold no W).
+ */
+export function adamEpsilonWords(trace: Trace): string {
+  if (trace.length === 0 || trace.blocks) return '';
+  const epsilon = ADAM_DEFAULTS.epsilon;
+  const norms = trace.row('weightGradNorm', 0);
+  const rows = trace.rowsRecording('weightGradNorm');
+  const typical = rows.filter((l) => norms[l] / Math.sqrt(trace.sizes[l] * trace.sizes[l + 1]) < epsilon);
+  // A whole norm below ε puts its root-mean-square entry below ε too: these are among `typical`.
+  const whole = rows.filter((l) => norms[l] < epsilon);
+  if (typical.length === 0) return '';
+  const wholeWords = whole.length > 0 ? `; in ${counted(whole.length, 'layer')} (${layerNumbers(whole)}) the whole ‖∂C/∂W‖ is, so every entry there is` : '';
+  return (
+    ` In this run's first record (step ${grouped(trace.steps[0])}), the root-mean-square entry of ∂C/∂W is below ε in ` +
+    `${counted(typical.length, 'layer')} of its ${counted(rows.length, 'weight layer')} (${layerNumbers(typical)})${wholeWords}.`
+  );
+}
 
 /**
  * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
@@ -225,7 +255,7 @@ export function vanishingOptimizerRemedies(
   const rates = offeredRates(trace, run);
   larsRemedy(trace, e, optimizerRemedy, rates && 'pastBound' in rates ? rates.pastBound : '');
   if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
-    add(optimizerSwitch(run, 'adam'), ADAM_WHY + studyAWords(trace, 'adam'));
+    add(optimizerSwitch(run, 'adam'), `${ADAM_WHY}${adamEpsilonWords(trace)}${deepOptimizerWords(e.hiddenLayers, ['adam'])}${studyAWords(trace, 'adam')}`);
   }
   if (rates && !('pastBound' in rates)) layerRatesRemedy(trace, rates, e, add);
   // K-FAC takes dense networks only.
