@@ -8,6 +8,8 @@
  *
  *   npx tsx scripts/trainable-depth-tables.ts docs/data/trainable-depth.json [README.md docs/studies.md docs/trainable-depth.md]
  *
+ * Beside the committed run, SEED_RUNS' runs of other seeds give docs/trainable-depth.md's "Over seeds" table.
+ *
  * Run by hand after a new full run (`gradscope study trainable-depth --json > docs/data/trainable-depth.json`),
  * and after a change to the renderers; test/docs/trainable-depth-tables.test.ts checks that the
  * documented tables are what this renders from docs/data/trainable-depth.json.
@@ -17,12 +19,19 @@ import { pathToFileURL } from 'node:url';
 import { paperNotes } from '../src/studies/paper-experiments-report.js';
 import type { PaperExperiment } from '../src/studies/paper-experiment.js';
 import { BUDGET_ROWS_HEADER, boundaryTable, budgetMatrix, budgetRowCells, learningRateTable } from '../src/studies/trainable-depth-budget-report.js';
-import { ROWS_HEADER, accuracyMatrix, deepestTable, rowCells } from '../src/studies/trainable-depth-report.js';
+import { ROWS_HEADER, accuracyMatrix, deepestCell, deepestTable, rowCells } from '../src/studies/trainable-depth-report.js';
 import type { BudgetSweepResult } from '../src/studies/trainable-depth-budget.js';
-import type { TrainableDepthResult } from '../src/studies/trainable-depth.js';
+import { deepestTrainable, type TrainableDepthResult } from '../src/studies/trainable-depth.js';
 
 /** The files whose tables the script refreshes when none are named. */
 export const DOCUMENTED_FILES = ['README.md', 'docs/studies.md', 'docs/trainable-depth.md'];
+
+/**
+ * The runs of other seeds set beside the committed run in docs/trainable-depth.md's "Over seeds" table:
+ * `--seed 2` and `--seed 3` of six of its remedies at 20, 50 and 100 hidden layers (`--budgets 0 --papers 0`),
+ * each a `--json` result.
+ */
+export const SEED_RUNS = ['docs/data/trainable-depth-seed2.json', 'docs/data/trainable-depth-seed3.json'];
 
 /** What a paper experiment's section shows: its heading, set-up and notes. */
 type PaperSection = Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences'>;
@@ -51,15 +60,32 @@ export function parseStudyJson(text: string): StudyJson {
 
 /**
  * Every table the documents can show, in the order they show them: the accuracy matrix, the deepest
- * depths, every row, then the budget sweep's matrix, boundaries, learning-rate grid and every row.
+ * depths, every row, with `seeds` (runs of other seeds) the deepest depths by seed (seedsTable), then the
+ * budget sweep's matrix, boundaries, learning-rate grid and every row.
  * Two tables share a header (the learning-rate grid and the sweep's rows): a file holding that header
  * holds both, in this order.
  */
-export function studyTables(result: StudyJson): Table[] {
+export function studyTables(result: StudyJson, seeds: readonly TrainableDepthResult[] = []): Table[] {
   const tables: Table[] = [accuracyMatrix(result), deepestTable(result), { header: ROWS_HEADER, rows: result.rows.map(rowCells) }];
+  if (seeds.length > 0) tables.push(seedsTable([result, ...seeds]));
   const sweep = result.budgetSweep;
   if (sweep) tables.push(budgetMatrix(sweep), boundaryTable(sweep), learningRateTable(sweep), { header: BUDGET_ROWS_HEADER, rows: sweep.rows.map(budgetRowCells) });
   return tables.map((t) => ({ header: t.header, rows: t.rows.map((r) => r.map(String)) }));
+}
+
+/**
+ * Per remedy run in every one of `runs`, in the first run's order, its deepest depth above the line and the deeper
+ * ones on it (deepestCell) on each run's seed, among the depths every run ran: the rule applied to each run's rows
+ * (deepestTrainable), not a stored verdict.
+ */
+export function seedsTable(runs: readonly TrainableDepthResult[]): Table {
+  const keys = runs[0].remedies.map((r) => r.key).filter((key) => runs.every((run) => run.remedies.some((r) => r.key === key)));
+  const depths = runs[0].depths.filter((depth) => runs.every((run) => run.depths.includes(depth)));
+  const cell = (run: TrainableDepthResult, remedy: string) => {
+    const rows = run.rows.filter((row) => depths.includes(row.depth));
+    return deepestCell({ ...run, rows }, { remedy, ...deepestTrainable(rows, remedy, run.testRows) });
+  };
+  return { header: ['remedy', ...runs.map((run) => `seed ${run.seed}`)], rows: keys.map((key) => [key, ...runs.map((run) => cell(run, key))]) };
 }
 
 /**
@@ -121,7 +147,7 @@ function main(args: string[]): void {
   const [json, ...files] = args;
   if (!json) throw new Error('usage: npx tsx scripts/trainable-depth-tables.ts STUDY.json [FILE.md …]');
   const result = parseStudyJson(readFileSync(json, 'utf8'));
-  const tables = studyTables(result);
+  const tables = studyTables(result, SEED_RUNS.map((file) => parseStudyJson(readFileSync(file, 'utf8'))));
   for (const file of files.length ? files : DOCUMENTED_FILES) {
     const { markdown, replaced } = replaceTables(readFileSync(file, 'utf8'), tables);
     if (replaced === 0) throw new Error(`${file} has no table of the trainable-depth study`);

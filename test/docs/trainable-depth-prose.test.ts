@@ -5,7 +5,7 @@
 // re-computed from the run, so a new run that moves one fails here until the text is rewritten.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
+import { parseStudyJson, SEED_RUNS } from '../../scripts/trainable-depth-tables.js';
 import { QUICK_STUDY } from '../../src/studies/trainable-depth.js';
 import { lineSide } from '../../src/studies/accuracy-line.js';
 import { GRADIENT_NOISE, SECOND_ORDER_BATCH, SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
@@ -93,6 +93,20 @@ describe("docs/trainable-depth.md's prose against the committed run", () => {
     expect(quoted(/plain tanh at 100 layers went from 10.5 to ([\d.]+) %/)).toEqual([percent(row('plain-tanh', 100).testAccuracy!)]);
     expect(run.goal.hundredLayers.remedies.length).toBe(3);
     expect(doc).toContain('so three remedies, not two, train 100 layers');
+  });
+
+  it('gives the accuracies of seeds 2 and 3 (SEED_RUNS) beside seed 1\'s, and where each lies against the line', () => {
+    const [two, three] = SEED_RUNS.map((file) => parseStudyJson(readFileSync(new URL(file, root), 'utf8')));
+    const at = (run: typeof two, remedy: string, depth: number) => run.rows.find((r) => r.remedy === remedy && r.depth === depth)!.testAccuracy!;
+    const seedsOf = (remedy: string, depth: number) => [run, two, three].map((r) => percent(at(r, remedy, depth)));
+    const [norm, orthogonal] = [quoted(/At 100 layers batch-norm-sigmoid reads ([\d.]+), ([\d.]+) and ([\d.]+) % on seeds 1, 2 and 3/), quoted(/and orthogonal-tanh ([\d.]+), ([\d.]+) and\s+([\d.]+) %: on seed 2 neither is above the line/)];
+    expect(norm).toEqual(seedsOf('batch-norm-sigmoid', 100));
+    expect(orthogonal).toEqual(seedsOf('orthogonal-tanh', 100));
+    expect(two.goal.hundredLayers).toMatchObject({ met: 'on the line', onTheLine: ['batch-norm-sigmoid', 'orthogonal-tanh'] });
+    expect(two.remedies.map((r) => r.key)).not.toContain('rezero');
+    const [lsuv, lsuvOne] = quoted(/lsuv is above the\s+line at 20 layers on seeds 2 and 3 \(([\d.]+) % both\) where seed 1 reads ([\d.]+) %/);
+    expect([percent(at(two, 'lsuv', 20)), percent(at(three, 'lsuv', 20)), lsuvOne]).toEqual([lsuv, lsuv, percent(row('lsuv', 20).testAccuracy!)]);
+    expect([lineSide(at(two, 'lsuv', 20), two.testRows, 0.9), lineSide(row('lsuv', 20).testAccuracy!, run.testRows, 0.9)]).toEqual(['above', 'on the line']);
   });
 
   it("says where the second-order and noise remedies stop running, as the run's rows do", () => {
