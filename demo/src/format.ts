@@ -30,11 +30,12 @@ export function stepText(step: number): string {
 /**
  * The status line while a run goes on or is paused: the step, and the losses as gradscope prints a loss
  * everywhere (lossText: 4 significant digits, the CLI's epoch lines' and the diagnosis's 2.305, where
- * fmt's 3 wrote 2.31 beside a diagnosis panel saying 2.305), with the accuracies.
+ * fmt's 3 wrote 2.31 beside a diagnosis panel saying 2.305), with the accuracies. `paused`: how a paused run's line
+ * begins (a run early stopping paused says so).
  */
-export function progressStatus(running: boolean, s: Pick<Snapshot, 'step' | 'loss' | 'accuracy' | 'testLoss' | 'testAccuracy'>): string {
+export function progressStatus(running: boolean, s: Pick<Snapshot, 'step' | 'loss' | 'accuracy' | 'testLoss' | 'testAccuracy'>, paused = 'Paused'): string {
   const now = `${stepText(s.step)}, loss ${lossText(s.loss)}, accuracy ${percentText(s.accuracy)}`;
-  return `${running ? 'Training' : 'Paused'}: ${now} (test: loss ${lossText(s.testLoss)}, accuracy ${percentText(s.testAccuracy)})`;
+  return `${running ? 'Training' : paused}: ${now} (test: loss ${lossText(s.testLoss)}, accuracy ${percentText(s.testAccuracy)})`;
 }
 
 /**

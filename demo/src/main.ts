@@ -112,6 +112,8 @@ let drawPending = false;
 let carriedBatch: CarriedBatch | null = null;
 /** Set by a remedy's button: train as soon as the rebuilt network is ready. */
 let runWhenReady = false;
+/** Early stopping's epochs, set by its button for the rerun it starts (the 'after' caption says them); undefined for any other run. */
+let rerunStop: number | undefined;
 /** The worker answered the last 'pause' and has not been asked to run or step since (body's data-worker="paused" once drawn). */
 let workerPaused = false;
 /** The diagnosis panel, kept still while a press is in it or a mouse or pen rests on one of its buttons (so a remedy's button stays where it was aimed at and pressed), and marked held meanwhile. */
@@ -191,10 +193,14 @@ function post(message: ToWorker): void {
   worker.postMessage(message);
 }
 
-/** A new network and data for `settings`; `layerRates`: per-layer rates to run as given (a remedy's) instead of measuring them. */
-function configure(layerRates?: number[]): void {
+/**
+ * A new network and data for `settings`; `layerRates`: per-layer rates to run as given (a remedy's) instead of measuring them;
+ * `stopAfterEpoch`: early stopping's epochs, after which its run pauses.
+ */
+function configure(layerRates?: number[], stopAfterEpoch?: number): void {
   // A rebuild that no remedy asked for (Reset, a changed setting): the remedy's before/after is over.
   if (!runWhenReady) dropBefore();
+  rerunStop = stopAfterEpoch;
   running = false;
   showRunning();
   trainButton.disabled = stepButton.disabled = true;
@@ -203,12 +209,13 @@ function configure(layerRates?: number[]): void {
   document.body.dataset.state = 'loading';
   post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) });
   setStatus(settings.dataset === 'mnist' ? 'Loading the digits and building the network…' : 'Building the network…');
-  post({ type: 'configure', settings, mnistUrl: new URL(MNIST_SUBSET_FILE, document.baseURI).href, ...(layerRates && { layerRates }) });
+  post({ type: 'configure', settings, mnistUrl: new URL(MNIST_SUBSET_FILE, document.baseURI).href, ...(layerRates && { layerRates }), ...(stopAfterEpoch && { stopAfterEpoch }) });
 }
 
 function receive(message: FromWorker): void {
   if (message.type === 'paused') {
     workerPaused = true;
+    if (message.stoppedAfterEpoch !== undefined) stoppedEarly(message.stoppedAfterEpoch);
     scheduleDraw();
     return;
   }
@@ -246,7 +253,7 @@ function receive(message: FromWorker): void {
     document.body.dataset.state = 'ready';
     if (runWhenReady) {
       // What the remedy's run is, in the words of the 'before' caption (the choice applied, not the remedy's words).
-      $('flow-now-caption').textContent = `after: ${describeRun(snapshot.settings, snapshot.ownSteps)}`;
+      $('flow-now-caption').textContent = `after: ${describeRun(snapshot.settings, snapshot.ownSteps)}${rerunStop === undefined ? '' : `, stopped after ${unbroken(`epoch ${rerunStop}`)}`}`;
       startRun();
     }
     setStatus(`${describeNetwork(snapshot)}. Press Train.`);
@@ -271,6 +278,13 @@ function receive(message: FromWorker): void {
     setStatus(`Stopped: ${message.reason}`, true);
   }
   scheduleDraw();
+}
+
+/** The run paused itself as early stopping's epoch `epoch` ended: the status line says so, with where it stands. */
+function stoppedEarly(epoch: number): void {
+  running = false;
+  showRunning();
+  if (snapshot) setStatus(progressStatus(false, snapshot, `Stopped after epoch ${epoch} (early stopping; Train goes on)`));
 }
 
 function showRunning(): void {
@@ -509,7 +523,7 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
  * step 0 as the old one did: the button says "rerun", and the two maps compare two runs from their
  * start (a smaller learning rate for dead units, say, would change nothing on the same network).
  */
-function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
+function applyRemedy(change: Partial<Settings>, layerRates?: number[], stopAfterEpoch?: number): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
   before = snapshot && history.buckets.length > 0 ? { batch: flowMapData(history, snapshot.stats, 'batch'), mean: flowMapData(history, snapshot.stats, 'mean') } : null;
   $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, ${unbroken(stepText(snapshot?.step ?? 0))}, ${snapshot?.diagnosis.verdict ?? ''}`;
@@ -526,7 +540,7 @@ function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
   scheduleDraw();
   runWhenReady = true;
-  configure(layerRates);
+  configure(layerRates, stopAfterEpoch);
 }
 
 /** No 'before' map: the comparison a remedy started ends with a run it did not start, or with its refusal. */

@@ -9,9 +9,10 @@ import type { DownloadKind } from './downloads.js';
 export type ToWorker =
   /**
    * Build a fresh network and data set (and stop any run). `layerRates`: the per-layer rates to run
-   * (a remedy's, as the page shows them) instead of measuring them on the new network.
+   * (a remedy's, as the page shows them) instead of measuring them on the new network; `stopAfterEpoch`: early
+   * stopping's epochs (a remedy's rerun), after which the new network's run pauses ('paused' says so).
    */
-  | { type: 'configure'; settings: Settings; mnistUrl: string; layerRates?: number[] }
+  | { type: 'configure'; settings: Settings; mnistUrl: string; layerRates?: number[]; stopAfterEpoch?: number }
   /** Continue the run with new step settings (CONTINUING in settings.ts): same network, same history. */
   | { type: 'update'; settings: Settings }
   | { type: 'run' }
@@ -103,10 +104,11 @@ export type FromWorker =
     }
   | { type: 'progress'; steps: StepRecord[]; snapshot: Snapshot }
   /**
-   * Answers a 'pause': the worker is between slices and posts no progress until it is asked to run or
-   * step, so every snapshot of the run came before this.
+   * Answers a 'pause', or pauses a run as the epoch its 'configure' asked it to stop after ends (`stoppedAfterEpoch`,
+   * once): the worker is between slices and posts no progress until it is asked to run or step, so every
+   * snapshot of the run came before this.
    */
-  | { type: 'paused' }
+  | { type: 'paused'; stoppedAfterEpoch?: number }
   /**
    * Training failed (the run stops). `unshown`: steps were applied whose network the page cannot show
    * (its outputs overflow): their records and the trace's state after them, so the page's step, charts

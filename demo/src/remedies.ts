@@ -51,12 +51,19 @@ export function remedySetting(remedy: Remedied, current: Settings, shape: DataSh
  * settings: training on is what the page does until it is paused, so the note says how (page51 left the library's words for it).
  */
 export const TRAIN_ON = 'the page trains on until it is paused; Train goes on from here';
-/** Beside early stopping (epochs alone: the held-out loss's lowest, a count that does not grow), a stop the page has no control for. */
-export const NO_EPOCH_STOP = 'the page trains until it is paused, with no stop at an epoch; it is an option of the library';
+/**
+ * The epochs of early stopping (epochs alone, as a count: the held-out loss's lowest, `epochs: 28`), which the page's button
+ * reruns the same settings to and stops after; null for any other remedy (more epochs, `epochs: more`, has no count on the page).
+ */
+export function earlyStopEpochs(remedy: Remedied): number | null {
+  const [only] = remedy.settings;
+  const epochs = remedy.settings.length === 1 && only.option === 'epochs' ? only.setting : undefined;
+  return typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1 ? epochs : null;
+}
 
-/** Why a remedy's choice has no button (remedySetting gives null), as the page says beside it. */
+/** Why a remedy's choice has no button (remedySetting gives null and earlyStopEpochs null), as the page says beside it. */
 export function noButtonReason(remedy: Remedied, current: Settings, shape: DataShape): string {
-  if (remedy.settings.every((s) => s.option === 'epochs')) return remedy.settings.every((s) => s.direction === 'larger') ? TRAIN_ON : NO_EPOCH_STOP;
+  if (remedy.settings.every((s) => s.option === 'epochs' && s.direction === 'larger')) return TRAIN_ON;
   const change = settingOf(remedy, current, shape);
   if (!isChange(change)) return change ? `not with these settings: ${change.why}` : 'the page has no control for this; it is an option of the library';
   const conflict = conflictOf({ ...current, ...change });

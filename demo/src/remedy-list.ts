@@ -13,17 +13,22 @@
  */
 import { remedyLines, unbrokenPercents, type Remedy } from '../../src/index.js';
 import { codeNode, proseNodes } from './prose.js';
-import { noButtonReason, offeredLayerRates, remedySetting, type DataShape } from './remedies.js';
+import { earlyStopEpochs, noButtonReason, offeredLayerRates, remedySetting, type DataShape } from './remedies.js';
 import type { Settings } from './settings.js';
 
-/** What a click on a remedy's button does: rerun with its change (and the per-layer rates it shows). */
-export type ApplyRemedy = (change: Partial<Settings>, layerRates?: number[]) => void;
+/**
+ * What a click on a remedy's button does: rerun with its change (and the per-layer rates it shows); early stopping's reruns the
+ * same settings (no change) and pauses as epoch `stopAfterEpoch` ends.
+ */
+export type ApplyRemedy = (change: Partial<Settings>, layerRates?: number[], stopAfterEpoch?: number) => void;
 
 /** One choice as an item shows it: its settings in the API's terms, and its button's change and rates or why it has none. */
 interface ChoiceShown {
   option: string;
   change: Partial<Settings> | null;
   rates: number[] | null;
+  /** Early stopping's epochs (earlyStopEpochs): its button reruns to them and stops; null for any other choice. */
+  stopAfter: number | null;
   noButton: string;
 }
 
@@ -67,12 +72,15 @@ function remedyKeys(remedies: readonly Remedy[]): string[] {
 function shownOf(remedy: Remedy, settings: Settings, shape: DataShape): Shown {
   const lines = remedyLines(remedy);
   const choices = [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])].map((choice, i): ChoiceShown => {
-    const change = remedySetting({ settings: choice }, settings, shape);
+    const stopAfter = earlyStopEpochs({ settings: choice });
+    // Early stopping changes no setting: its rerun is of the same ones, stopped after its epoch.
+    const change = stopAfter === null ? remedySetting({ settings: choice }, settings, shape) : {};
     return {
       option: lines[i],
       change,
       // Per-layer rates run as the remedy shows them, not measured again on the new network.
       rates: change ? offeredLayerRates({ settings: choice }) : null,
+      stopAfter,
       noButton: change ? '' : noButtonReason({ settings: choice }, settings, shape),
     };
   });
@@ -94,10 +102,9 @@ function choiceControls(choice: number, apply: ApplyRemedy): [string, HTMLButton
   const button = document.createElement('button');
   button.type = 'button';
   button.className = BUTTON_CLASSES[choice];
-  button.textContent = 'Apply and rerun';
   button.addEventListener('click', () => {
-    const rates = button.dataset.layerRates;
-    apply(JSON.parse(button.dataset.change!) as Partial<Settings>, rates === undefined ? undefined : (JSON.parse(rates) as number[]));
+    const { layerRates: rates, stopAfter } = button.dataset;
+    apply(JSON.parse(button.dataset.change!) as Partial<Settings>, rates === undefined ? undefined : (JSON.parse(rates) as number[]), stopAfter === undefined ? undefined : Number(stopAfter));
   });
   const note = document.createElement('span');
   note.className = 'no-apply';
@@ -159,6 +166,9 @@ function showChoice(parent: HTMLElement, shown: ChoiceShown, choice: number): vo
   else delete button.dataset.change;
   if (shown.rates) button.dataset.layerRates = JSON.stringify(shown.rates);
   else delete button.dataset.layerRates;
+  if (shown.stopAfter === null) delete button.dataset.stopAfter;
+  else button.dataset.stopAfter = String(shown.stopAfter);
+  button.textContent = shown.stopAfter === null ? 'Apply and rerun' : `Rerun and stop after epoch ${shown.stopAfter}`;
   const note = parent.querySelector<HTMLElement>(':scope > span.no-apply')!;
   note.hidden = shown.change !== null;
   note.textContent = shown.change ? '' : unbrokenPercents(` (no Apply button: ${shown.noButton})`);

@@ -68,6 +68,8 @@ interface Session {
   columns: { name: string; end: number }[];
   /** The curvature measured on the page (curvature-action.ts) and the step it was measured at: the diagnosis takes it while the network stands there. */
   curvature: { step: number; evidence: CurvatureEvidence } | undefined;
+  /** Early stopping's epochs (a remedy's rerun): the run pauses as the one that many epochs in ends (atEarlyStop); undefined once reached, or never asked. */
+  stopAfterEpoch: number | undefined;
   /** ‖∂C/∂b‖ of the mean loss over the probe rows per trace row at the run's start (step 0's gradients): its diagnosis reads over training time from it. */
   meanGradBAtStart: Float64Array;
   /** The same at the latest snapshot, and its step: the diagnosis takes it while the network stands there. */
@@ -84,7 +86,7 @@ let mnist: Promise<Dataset> | undefined;
 
 scope.onmessage = (event) => {
   const message = event.data;
-  if (message.type === 'configure') void configure(message.settings, message.mnistUrl, message.layerRates);
+  if (message.type === 'configure') void configure(message.settings, message.mnistUrl, message.layerRates, message.stopAfterEpoch);
   else if (message.type === 'update') update(message.settings);
   else if (message.type === 'run') {
     if (session && !running) {
@@ -98,6 +100,8 @@ scope.onmessage = (event) => {
   else if (message.type === 'step') {
     running = false;
     if (session) trainAndPost(session, () => stepOnce(session!));
+    // A stop the run was to make, reached by hand: a run started later does not stop at once for it.
+    if (session && atEarlyStop(session)) session.stopAfterEpoch = undefined;
   } else if (message.type === 'speed') stepsPerSecond = message.stepsPerSecond;
   else if (message.type === 'download' && session) scope.postMessage({ type: 'download', json: downloadJson(session, message.kind), kind: message.kind, name: downloadName(message.kind, session.settings, session.net.step) });
   else if (message.type === 'curvature-rows' && session) scope.postMessage({ type: 'curvature-rows', rows: curvatureRows(session) });
@@ -181,7 +185,7 @@ function loadMnist(url: string): Promise<Dataset> {
  * A new network and data for `settings`, built and measured in full before the session it replaces
  * is disposed: if the library refuses any part, 'refused' says why and the old session is untouched.
  */
-async function configure(settings: Settings, mnistUrl: string, layerRates?: number[]): Promise<void> {
+async function configure(settings: Settings, mnistUrl: string, layerRates?: number[], stopAfterEpoch?: number): Promise<void> {
   const mine = ++generation;
   running = false;
   let net: Network | undefined;
@@ -215,7 +219,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
     const heldOut = new HeldOutRows(data, test);
-    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined, meanGradBAtStart: Float64Array.from(biasNormsPerRow(trace, gradients)), meanGradBNow: undefined };
+    const fresh: Session = { net, data, test, heldOut, heldOutAtStart: heldOut.lossAtStart(net), rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, weightDecayLowered: made.weightDecayLowered, stats: statsFromTrace(run.trace, 0), shownStep: 0, run, collected: undefined, grid, probe, unitOutputs: undefined, columns, curvature: undefined, meanGradBAtStart: Float64Array.from(biasNormsPerRow(trace, gradients)), meanGradBNow: undefined, stopAfterEpoch };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -249,14 +253,20 @@ async function runLoop(mine: number): Promise<void> {
     const ok = trainAndPost(s, () => {
       if (paced === null) {
         const sliceStart = performance.now();
-        while (performance.now() - sliceStart < SLICE_MS) epoch(s);
+        while (performance.now() - sliceStart < SLICE_MS && !atEarlyStop(s)) epoch(s);
       } else {
         const due = Math.floor(((performance.now() - started) / 1000) * paced) - done;
-        for (let i = 0; i < due; i++) stepOnce(s);
+        for (let i = 0; i < due && !atEarlyStop(s); i++) stepOnce(s);
         done += Math.max(due, 0);
       }
     });
     if (!ok) return;
+    if (atEarlyStop(s)) {
+      running = false;
+      scope.postMessage({ type: 'paused', stoppedAfterEpoch: s.stopAfterEpoch });
+      s.stopAfterEpoch = undefined;
+      return;
+    }
     // Let 'pause', 'step', 'speed' and 'configure' messages in between slices.
     await new Promise((resolve) => setTimeout(resolve, paced === null ? 0 : Math.min(SLICE_MS, 1000 / paced)));
   }
@@ -294,6 +304,12 @@ function stop(reason: string, unshown?: { steps: StepRecord[]; state: TracedStat
   running = false;
   scope.postMessage({ type: 'stopped', reason, ...(unshown && { unshown }) });
   return false;
+}
+
+/** Whether the run has ended the epochs early stopping asked it to stop after (Session.stopAfterEpoch): epochs are numbered from 0, the last always kept (RunTrace). */
+function atEarlyStop(s: Session): boolean {
+  const last = s.run.trace.epochs.at(-1);
+  return s.stopAfterEpoch !== undefined && last !== undefined && last.epoch + 1 >= s.stopAfterEpoch;
 }
 
 /** Where the records of the train() calls of one trainAndPost go. */

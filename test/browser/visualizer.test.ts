@@ -35,7 +35,7 @@ import { serveStatic, type StaticServer } from './static-server.js';
 import { sidewaysOverflow } from './sideways.js';
 import { codeWordsBroken } from './code-word-breaks.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
-import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
+import { PAGE_EARLY_STOP_QUERY, PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
 import { proseParts } from '../../src/flow/prose-parts.js';
 import { unbrokenPercents } from '../../src/percent-text.js';
 import { lossText } from '../../src/loss-text.js';
@@ -790,6 +790,42 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
+
+  // Early stopping had no button on the page (page53's leftover): it reruns the same settings from the same start, as fast as the
+  // first run went, and pauses as the epoch the test loss was lowest after ends, at the first run's weights of that epoch.
+  it("reruns to early stopping's epoch and stops there, where the first run's test loss was lowest", async () => {
+    const { page, errors } = await open(PAGE_EARLY_STOP_QUERY);
+    await page.click('#train');
+    const item = page.locator('#diagnosis-remedies li').filter({ has: page.locator('code', { hasText: /^epochs: \d+$/ }) });
+    await item.waitFor({ timeout: 60_000 });
+    await settledStepAfterPause(page);
+    await item.waitFor();
+    const first = await downloadTrace(page);
+    const k = Number(/^epochs: (\d+)$/.exec(await item.locator('code').first().innerText())![1]);
+    // The epochs the panel offers are the page's diagnosis's of the trace it downloads: where its test loss was lowest.
+    const losses = first.epochs.map((e) => e.validation!.loss);
+    const lowest = first.epochs[losses.indexOf(Math.min(...losses))];
+    expect(lowest.epoch + 1).toBe(k);
+    const button = item.locator('button.apply');
+    expect(await button.innerText()).toBe(`Rerun and stop after epoch ${k}`);
+    await button.click();
+    await page.waitForFunction((k) => document.getElementById('status')!.textContent!.startsWith(`Stopped after epoch ${k} (early stopping`), k, { timeout: 60_000 });
+    await settledStep(page);
+    const rerun = await downloadTrace(page);
+    // Its last epoch is the first run's k-th, test loss and all; no epoch after it.
+    expect(rerun.epochs.at(-1)).toEqual(lowest);
+    expect(await stepOf(page)).toBe(lowest.step);
+    expect(await page.locator('#epoch').innerText()).toMatch(new RegExp(`^epoch ${k}\\.?0* `));
+    expect(await page.locator('#flow-now-caption').innerText()).toMatch(new RegExp(`, stopped after epoch.${k}$`));
+    expect(await page.locator('#train').innerText()).toBe('Train');
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-early-stop.png`, fullPage: true });
+    // Train goes on from there: the stop was the rerun's once.
+    await page.click('#train');
+    await untilStep(page, lowest.step + 10);
+    await settledStepAfterPause(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('applies L2 weight decay: the same 20 steps end with smaller weights', async () => {
     const norms: number[] = [];

@@ -12,7 +12,8 @@ import { classRows, planarDataset, splitDataset } from '../../demo/src/datasets.
 import { networkOptions } from '../../demo/src/architecture.js';
 import { DEFAULTS, parseSettings, type Settings } from '../../demo/src/settings.js';
 import { pageDiagnosis } from '../../demo/src/remedies.js';
-import { PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
+import { PAGE_EARLY_STOP_QUERY, PAGE_OVERFITTING_QUERY } from '../util/page-overfitting-run.js';
+import { earlyStopEpochs } from '../../demo/src/remedies.js';
 import { lossText } from '../../src/loss-text.js';
 import { asWritten, quotedOn } from '../util/page-numbers.js';
 
@@ -104,5 +105,44 @@ describe("the visualizer's held-out rows", () => {
     expect(page.summary).toContain(`The held-out rows' loss was lower still before the first epoch (${lossText(start)}, at the weights the run started from)`);
     optimizer.dispose();
     net.dispose();
+  });
+
+  // The page's early-stopping button reruns the same settings from the same start and stops after the epochs offered (page53's design).
+  it("offers early stopping on the browser suite's early-stop run, and a rerun of those epochs from the same start ends at the test loss's lowest", async () => {
+    const { settings } = parseSettings(PAGE_EARLY_STOP_QUERY);
+    const { train, test } = rowsOf(settings);
+    // One page run of `epochs` whole passes, each a train() call of its own as the worker's epoch() makes it.
+    const pageRun = async (epochs: number) => {
+      const net = await createNetwork(networkOptions(settings, 2, 2));
+      const optimizer = createOptimizer(net, { name: settings.optimizer });
+      const held = new HeldOutRows(train, test);
+      const start = held.lossAtStart(net)!;
+      const options = { epochs: 1, batchSize: settings.batchSize, learningRate: settings.learningRate, optimizer, trace: { every: 1 } };
+      let run: RunTrace | undefined;
+      for (let e = 0; e < epochs; e++) {
+        net.train(train.x, train.y, options);
+        run ??= new RunTrace(net.trace!, { validation: 'other rows', classRows: classRows(train), rows: train.x.rows });
+        run.append(net.trace!, net.trace!.epochs.map(({ epoch: _, ...end }) => ({ ...end, ...held.measure(net) })));
+      }
+      optimizer.dispose();
+      net.dispose();
+      return { trace: run!.trace, start };
+    };
+    const first = await pageRun(100);
+    const read = diagnose(first.trace, pageDiagnosis('circles', first.start));
+    expect(read.verdict).toBe('overfitting');
+    const offered = read.remedies.map(earlyStopEpochs).filter((k) => k !== null);
+    const losses = first.trace.epochs.map((e) => e.validation!.loss);
+    const lowest = losses.indexOf(Math.min(...losses));
+    // The epochs after which the test loss was lowest, below the start's: not the first nor the last.
+    expect(offered).toEqual([lowest + 1]);
+    expect([lowest > 0, lowest < losses.length - 10, losses[lowest] < first.start]).toEqual([true, true, true]);
+    // Rerun from the same start (a new network of the same settings and seed), stopped after those epochs: the first run's weights there.
+    const rerun = await pageRun(lowest + 1);
+    expect(rerun.trace.epochs.at(-1)!.validation!.loss).toBe(losses[lowest]);
+    expect(rerun.trace.epochs.at(-1)!.step).toBe(first.trace.epochs[lowest].step);
+    // docs/browser.md quotes this run's lowest and its epochs.
+    const [loss, epochs] = quotedOn('docs/browser.md', /the early-stop run of `test\/demo\/held-out\.test\.ts`: ([\d.]+) after (\d+) epochs/);
+    expect([asWritten(loss, losses[lowest]), Number(epochs)]).toEqual([loss, lowest + 1]);
   });
 });

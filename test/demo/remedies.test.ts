@@ -4,7 +4,7 @@
 // say which. A test near the end reads the remedies of real diagnoses; the last, the words the page sets above its buttons.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LARGER_LEARNING_RATE, noButtonReason, offeredLayerRates, pageDiagnosis, remedySetting, SMALLER_LEARNING_RATE, TRAIN_ON } from '../../demo/src/remedies.js';
+import { earlyStopEpochs, LARGER_LEARNING_RATE, noButtonReason, offeredLayerRates, pageDiagnosis, remedySetting, SMALLER_LEARNING_RATE, TRAIN_ON } from '../../demo/src/remedies.js';
 import { RELU_REMEDY_RATES } from '../../src/flow/relu-remedy-rates.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
 import type { RemedyLayersChange, RemedyOptimizerSpec, RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
@@ -143,11 +143,21 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['optimizer', "'levenberg-marquardt'", 'levenberg-marquardt']), DEFAULTS, PLANAR)).toBeNull();
     // More epochs alone: the page's run is as long as the user lets it be; a button would rerun the same settings.
     expect(remedySetting(remedy(['epochs', 'more than 8', '24']), DEFAULTS, PLANAR)).toBeNull();
-    // It says how the page trains on (its diagnosis asks for more as `epochs: more`: openEnded), and that early stopping's epoch is no stop it has.
+    // It says how the page trains on (its diagnosis asks for more as `epochs: more`: openEnded).
     expect(noButtonReason({ settings: [{ option: 'epochs', value: 'more', direction: 'larger' }] }, DEFAULTS, PLANAR)).toBe(TRAIN_ON);
     expect(TRAIN_ON).toBe('the page trains on until it is paused; Train goes on from here');
+    expect(earlyStopEpochs({ settings: [{ option: 'epochs', value: 'more', direction: 'larger' }] })).toBeNull();
+  });
+
+  it("reads early stopping's epochs from its data, which its button reruns the same settings to (no change), and no other remedy's", () => {
+    // Early stopping: `epochs: 5` alone, its count as data (numberSetting); remedySetting changes nothing for it.
+    expect(earlyStopEpochs(remedy(['epochs', '5', '5']))).toBe(5);
     expect(remedySetting(remedy(['epochs', '5', '5']), DEFAULTS, PLANAR)).toBeNull();
-    expect(noButtonReason(remedy(['epochs', '5', '5']), DEFAULTS, PLANAR)).toBe('the page trains until it is paused, with no stop at an epoch; it is an option of the library');
+    // Not a count as data, not alone, or not an epoch count at all: no stop.
+    expect(earlyStopEpochs({ settings: [{ option: 'epochs', value: '5' }] })).toBeNull();
+    expect(earlyStopEpochs({ settings: [{ option: 'epochs', value: '0', setting: 0 }] })).toBeNull();
+    expect(earlyStopEpochs(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['epochs', '5', '5']))).toBeNull();
+    expect(earlyStopEpochs(remedy(['batchSize', '16 or more', '16']))).toBeNull();
   });
 
   it('says beside a remedy with no button why it has none', () => {
