@@ -17,13 +17,23 @@ import { multipleText } from '../number-text.js';
 /** The loss has come to its plateau at the first record after which it stays within this share of its fall from its start to its end. */
 const PLATEAU_REACHED = 0.01;
 
-/** The heatmap's note and the chart's, each '' where the trace shows neither part. */
-export function depthAndStepsNotes(trace: Trace, state: TrainingState | undefined): { heatmap: string; chart: string } {
+/**
+ * The heatmap's note and the chart's, each '' where the trace shows neither part. `heatmapShown`: the report draws the heatmap
+ * beside the chart ('full' detail), so the chart's note names the parts and leaves their numbers to the heatmap's (they are the
+ * same numbers: said twice they took ~0.6 KB of npm start's report); without it ('summary'), the chart's note gives them.
+ */
+export function depthAndStepsNotes(trace: Trace, state: TrainingState | undefined, heatmapShown: boolean): { heatmap: string; chart: string } {
   const gap = gapOverDepth(trace);
   const fall = state === 'plateau' ? fallOnPlateau(trace) : '';
-  const note = (where: string, along: string) => [gap && `${where}, the gap over depth: ${gap}.`, fall && `${along}, ${fall}.`].filter(Boolean).join(' ');
-  return { heatmap: note('Down a column (one step)', 'Along a row'), chart: note('Across the lines at one step', 'Along a line') };
+  const note = (where: string, along: string) => [gap && `${where}, the gap over depth: ${gap}.`, fall && `${along}, ${fall}: ${NOT_VANISHING}.`].filter(Boolean).join(' ');
+  const heatmap = heatmapShown ? note('Down a column (one step)', 'Along a row') : '';
+  if (!heatmapShown) return { heatmap, chart: note('Across the lines at one step', 'Along a line') };
+  const named = [gap && 'across the lines at one step, the gap over depth', fall && `along a line, ${NOT_VANISHING}`].filter(Boolean).join('; ');
+  return { heatmap, chart: named && `${named[0].toUpperCase()}${named.slice(1)} (the heatmap's note gives the numbers).` };
 }
+
+/** What the fall along the steps of a run on a plateau is (fallOnPlateau): said once in each note. */
+const NOT_VANISHING = 'the fall along the steps is the loss reaching and holding its plateau, not the vanishing gradient';
 
 /** The first hidden layer's ‖∂C/∂b‖ over the last hidden layer's at the traced steps: '1/193 to 1/60 of the last hidden layer's at every traced step'; '' with fewer than two hidden layers. */
 function gapOverDepth(trace: Trace): string {
@@ -41,9 +51,10 @@ function gapOverDepth(trace: Trace): string {
 
 /**
  * What every charted layer's ‖∂C/∂b‖ did along the steps of a run that ended on a plateau: 'each layer's ‖∂C/∂b‖ fell 171–529× over
- * the run (4.68–14.4× by step 13, where the loss had come within 1 % of its plateau: 8.435 → 3.289, 3.237 at the end): the fall
- * along the steps is the loss reaching and holding its plateau, not the vanishing gradient'. Study (a)'s deepest run reads so: most
- * of the fall comes after the loss is within 1 % of its end. '' where the loss or some layer's gradient did not fall.
+ * the run (4.68–14.4× by step 13, where the loss, 3.289, had come within 1 % of its plateau)': within 1 % of its fall from the first
+ * step's loss to the last's, which the diagnosis above the charts quotes (8.435 at the first step, the plateau 3.237), so the note
+ * does not. Study (a)'s deepest run reads so: most of the fall comes after the loss is within 1 % of its end. '' where the loss or
+ * some layer's gradient did not fall.
  */
 function fallOnPlateau(trace: Trace): string {
   const losses = Array.from(trace.losses);
@@ -63,7 +74,6 @@ function fallOnPlateau(trace: Trace): string {
   };
   return (
     `each layer's ‖∂C/∂b‖ fell ${span(falls.map((f) => f.inAll))} over the run (${span(falls.map((f) => f.byThen))} by step ${grouped(trace.steps[reached])}, ` +
-    `where the loss had come within ${100 * PLATEAU_REACHED} % of its plateau: ${lossText(start)} → ${lossText(losses[reached])}, ${lossText(end)} at the end): ` +
-    'the fall along the steps is the loss reaching and holding its plateau, not the vanishing gradient'
+    `where the loss, ${lossText(losses[reached])}, had come within ${100 * PLATEAU_REACHED} % of its plateau)`
   );
 }

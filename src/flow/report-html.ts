@@ -582,7 +582,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
   // Its charts' ids are the run's and the chart's ('<run>-loss'), made unique in the page (PageIds).
   const chartId: ChartIds = (chart) => ids.made(`${id}-${chart}`);
   // How to read the gradient's heatmap and chart over training, from every record the run traced (not only those drawn).
-  const notes = depthAndStepsNotes(run.trace, run.diagnosis.evidence?.training?.state);
+  const notes = depthAndStepsNotes(run.trace, run.diagnosis.evidence?.training?.state, run.detail !== 'summary');
   const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis, notes);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.

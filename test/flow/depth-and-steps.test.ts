@@ -43,30 +43,34 @@ describe("the gradient heatmap's and chart's notes", () => {
     const [low, high] = [Math.min(...ratios), Math.max(...ratios)];
     const range = `${gapText(low)} to ${gapText(high)} of`;
     expect(high).toBeLessThan(0.5);
-    const { heatmap, chart } = depthAndStepsNotes(trace, 'learning');
-    expect(heatmap).toBe(`Down a column (one step), the gap over depth: the first hidden layer's ‖∂C/∂b‖ is ${range} the last hidden layer's at every traced step.`);
-    expect(chart.startsWith('Across the lines at one step, the gap over depth: ')).toBe(true);
+    const { heatmap, chart } = depthAndStepsNotes(trace, 'learning', true);
+    const gap = `the first hidden layer's ‖∂C/∂b‖ is ${range} the last hidden layer's at every traced step.`;
+    expect(heatmap).toBe(`Down a column (one step), the gap over depth: ${gap}`);
+    // Beside the heatmap the chart's note names the gap and leaves its numbers to the heatmap's; without it, it gives them.
+    expect(chart).toBe("Across the lines at one step, the gap over depth (the heatmap's note gives the numbers).");
+    expect(depthAndStepsNotes(trace, 'learning', false)).toEqual({ heatmap: '', chart: `Across the lines at one step, the gap over depth: ${gap}` });
     // Not on a plateau: nothing about the fall along the steps.
     expect(heatmap).not.toContain('Along');
   });
 
   it('say, on a plateau, how far each layer fell along the steps and by when the loss reached it, with its numbers', async () => {
     const trace = shaped(await run(), 1.5);
-    const { heatmap, chart } = depthAndStepsNotes(trace, 'plateau');
+    const { heatmap, chart } = depthAndStepsNotes(trace, 'plateau', true);
     // Layers 0–3 fell 20, 30, 40, 50× by step 10 (record 9), where the loss reached 3.24, and 1.5× more after it.
-    expect(heatmap).toContain(
-      "Along a row, each layer's ‖∂C/∂b‖ fell 30.0–75.0× over the run (20.0–50.0× by step 10, where the loss had come within 1 % of its plateau: 8.000 → 3.240, 3.240 at the end): the fall along the steps is the loss reaching and holding its plateau, not the vanishing gradient.",
-    );
-    expect(chart).toContain("Along a line, each layer's ‖∂C/∂b‖ fell 30.0–75.0×");
+    const fall = "each layer's ‖∂C/∂b‖ fell 30.0–75.0× over the run (20.0–50.0× by step 10, where the loss, 3.240, had come within 1 % of its plateau): the fall along the steps is the loss reaching and holding its plateau, not the vanishing gradient.";
+    expect(heatmap).toContain(`Along a row, ${fall}`);
+    // Its numbers once: the chart beside the heatmap names what the fall is; alone, it gives them.
+    expect(chart).toBe("Across the lines at one step, the gap over depth; along a line, the fall along the steps is the loss reaching and holding its plateau, not the vanishing gradient (the heatmap's note gives the numbers).");
+    expect(depthAndStepsNotes(trace, 'plateau', false).chart).toContain(`Along a line, ${fall}`);
     // The same numbers read as still learning, or a plateau where the layers' gradients rose over the run: none.
-    expect(depthAndStepsNotes(trace, 'learning').heatmap).not.toContain('Along');
-    expect(depthAndStepsNotes(shaped(await run(), 1e-3), 'plateau').heatmap).not.toContain('Along');
+    expect(depthAndStepsNotes(trace, 'learning', true).heatmap).not.toContain('Along');
+    expect(depthAndStepsNotes(shaped(await run(), 1e-3), 'plateau', true).heatmap).not.toContain('Along');
   });
 
   it('are in the report under the heatmap and the chart over training', async () => {
     const trace = await run();
     const html = await renderReport({ runs: [{ label: 'run', trace, diagnosis: diagnose(trace) }] });
-    const { heatmap, chart } = depthAndStepsNotes(trace, diagnose(trace).evidence.training?.state);
+    const { heatmap, chart } = depthAndStepsNotes(trace, diagnose(trace).evidence.training?.state, true);
     const caption = (id: string) => new RegExp(`id="[^"]*-${id}"[^>]*><figcaption>([^]*?)</figcaption>`).exec(html)![1];
     // As the page shows a percentage: its number and its sign on one line (unbrokenPercents).
     expect(caption('heatmap')).toContain(`<span class="note">${unbrokenPercents(heatmap)}</span>`);

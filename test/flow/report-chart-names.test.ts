@@ -50,7 +50,7 @@ describe("line charts' names", () => {
       const read = (id: string) => tab.locator(`#${id}`).ariaSnapshot();
       const lines = await read('run-0-norm-over-time');
       // Its caption, then how to read it (depthAndStepsNotes), both the figure's name.
-      expect(lines).toContain('figure "‖∂C/∂b‖ of each layer over training (log scale) Across the lines at one step, the gap over depth: ');
+      expect(lines).toContain('figure "‖∂C/∂b‖ of each layer over training (log scale) Across the lines at one step, the gap over depth (the heatmap');
       // The key is a drawing of its own (svg.key), read by its names.
       expect(lines).toContain(`img: ${LAYERS.join(' ')}`);
       expect(lines).toContain('text: step ‖∂C/∂b‖');
