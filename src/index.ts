@@ -19,6 +19,7 @@ export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, CheckedDenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkConfig, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TracedTrainResult, TrainOptions, TrainResult } from './training/train-options.js';
+export type { CallSchedule, CosineSchedule, LearningRateSchedule, PolynomialSchedule, RunSchedule, ScheduleExtent, ScheduleKind, ScheduleSpan, ScheduleStart, StepSchedule } from './learning-rate-schedule.js';
 export type { BudgetClock } from './budget-clock.js';
 export type { ValidationRows } from './training/validation-rows.js';
 export { trainingCheckRows, TRAINING_CHECK_MAX_ROWS } from './training/training-check-rows.js';

@@ -29,7 +29,10 @@ export interface SameSetupReading extends ReluRun {
 }
 
 /** The settings two runs of one set-up share (TraceRun's, their seed and init aside). */
-const SHARED_SETTINGS = ['optimizer', 'learningRate', 'momentum', 'nesterov', 'batchSize', 'rows', 'weightDecay', 'decayBiases', 'clipNorm', 'layerRates', 'biasInit', 'lsuv'] as const satisfies readonly (keyof TraceRun)[];
+const SHARED_SETTINGS = ['optimizer', 'learningRate', 'schedule', 'momentum', 'nesterov', 'batchSize', 'rows', 'weightDecay', 'decayBiases', 'clipNorm', 'layerRates', 'biasInit', 'lsuv'] as const satisfies readonly (keyof TraceRun)[];
+
+/** A recorded schedule without the network step its call began at. */
+const withoutStart = (schedule: TraceRun['schedule']) => schedule && { ...schedule, atStep: undefined };
 
 /** The relu network's init. */
 const HE = 'he-normal';
@@ -53,7 +56,9 @@ export function readSameSetupRelu(trace: Trace, given: SameSetupRelu, deadLayers
   if (units !== undefined) throw refuse(`trace's hidden units must all be relu, and one is ${shown(units)}`);
   if (initName(relu.run.init) !== HE) throw refuse(`trace's init must be '${HE}', and it is ${shown(initName(relu.run.init))}`);
   for (const key of SHARED_SETTINGS) {
-    if (JSON.stringify(relu.run[key]) !== JSON.stringify(trace.run[key])) throw differs(key, relu.run[key], trace.run[key]);
+    // A schedule is the same one whatever network step each call began at (RunSchedule.atStep).
+    const [its, ours] = key === 'schedule' ? [withoutStart(relu.run.schedule), withoutStart(trace.run.schedule)] : [relu.run[key], trace.run[key]];
+    if (JSON.stringify(its) !== JSON.stringify(ours)) throw differs(key, its, ours);
   }
   const epochs = relu.epochs.length;
   if (epochs === 0) throw refuse('trace records no epoch: train() records them');

@@ -25,13 +25,15 @@
  * means nothing there (newuser43 #12).
  */
 import type { TraceJSON } from './trace.js';
+import { scheduleFactor } from '../learning-rate-schedule.js';
 
 /**
  * The epoch rows' own columns, after the step rows': epochLoss (TraceEpoch.loss), validationLoss and
  * validationAccuracy (TraceEpoch.validation), trainingSubsetLoss, trainingSubsetAccuracy and
  * trainingSubsetRows (TraceEpoch.training), each empty where the epoch has none, and learningRate:
  * the rate in force in the epoch (TraceEpoch.learningRate where onNonFinite 'halve' lowered it, else
- * the run's starting TraceRun.learningRate), empty for an optimiser that chooses its own steps; and
+ * the run's starting TraceRun.learningRate), under a schedule (TraceRun.schedule) times its factor at the epoch's last step, the
+ * rate that step took; empty for an optimiser that chooses its own steps; and
  * skippedBatches: the batches onNonFinite 'skip' left out of the epoch (TraceEpoch.skipped, 0 where
  * it records none), over whose remainder alone epochLoss is the mean; and appliedBatches: the batches
  * it applied (TraceEpoch.batches), empty in a trace saved before gradscope recorded them (unknown).
@@ -58,7 +60,10 @@ export function traceCsv(trace: TraceJSON, paths: readonly string[] | undefined,
     for (; next < epochs.length && epochs[next].step < step; next++) {
       const e = epochs[next];
       // An epoch records its rate only where 'halve' lowered it; otherwise the run's starting rate was in force (epochLearningRate in trace.ts).
-      const rate = e.learningRate ?? trace.run.learningRate;
+      const base = e.learningRate ?? trace.run.learningRate;
+      // Under a schedule, the rate its last step took: the step after network step e.step − 1 (TraceRun.schedule).
+      const schedule = trace.run.schedule;
+      const rate = schedule && base !== undefined ? base * scheduleFactor(schedule, schedule.from + e.step - 1 - schedule.atStep) : base;
       const own: Record<(typeof EPOCH_COLUMNS)[number], number | null | undefined> = {
         epochLoss: e.loss,
         validationLoss: e.validation?.loss,

@@ -15,6 +15,7 @@ import { LAYER_TYPES, RESIDUAL_GATES } from '../layers/spec.js';
 import { counted } from '../counted.js';
 import type { TraceJSON, TraceRun } from './trace.js';
 import { type InputScale, LARGE_INPUTS } from './input-scale.js';
+import { checkRunSchedule } from '../schedule-check.js';
 
 type Bad = (what: string) => GradscopeError;
 
@@ -31,7 +32,7 @@ const RUN_NUMBERS: Readonly<Record<'learningRate' | 'batchSize' | 'weightDecay' 
 const TRACE_RUN_FIELDS = keysOf<TraceRun>({
   optimizer: true, learningRate: true, batchSize: true, rows: true, layerRates: true, init: true, biasInit: true, lsuv: true,
   weightDecay: true, clipNorm: true, momentum: true, nesterov: true, decayBiases: true, validation: true, targets: true,
-  inputs: true, inputScale: true, classRows: true,
+  inputs: true, inputScale: true, classRows: true, schedule: true,
 });
 
 /** TraceRun's fields that are present with one value only (absent otherwise). */
@@ -108,6 +109,9 @@ function checkRun(run: TraceRun, sizes: readonly number[], bad: Bad): void {
   if (run.inputs !== undefined) asTraceField(() => checkChoice(run.inputs, ['alike'], 'run.inputs'), bad);
   if (run.inputScale !== undefined) checkInputScale(run.inputScale, bad);
   if (run.classRows !== undefined) checkClassRows(run.classRows, sizes[layers], bad);
+  // As TrainOptions.schedule's own check, with what the run recorded beside it; a rate comes only with a learning rate to scale.
+  if (run.schedule !== undefined) asTraceField(() => checkRunSchedule(run.schedule), bad);
+  if (run.schedule !== undefined && run.learningRate === undefined) throw bad('run.schedule is given without run.learningRate: a schedule scales a learning rate');
 }
 
 /** TraceRun.classRows as train() records it: one whole count ≥ 0 a class (the outputs, or 2 over one output), not all 0. */

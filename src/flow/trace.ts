@@ -7,6 +7,7 @@ import { GradscopeError, invalidOption, shown, shownArgument, typedWord } from '
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
+import type { RunSchedule } from '../learning-rate-schedule.js';
 import { blockLayerLabel, blockPaths, denseLayerName, parentPath, type LayerLabelForm } from '../layer-names.js';
 import {
   inMetricRange,
@@ -54,8 +55,18 @@ export interface GradientHistogram {
 export interface TraceRun {
   /** The optimiser's name ('sgd', 'adam', …). */
   optimizer?: string;
-  /** The learning rate the run started with (onNonFinite 'halve' may have lowered it later: TraceEpoch.learningRate, learningRateInForce); absent for an optimiser that chooses its own steps. */
+  /**
+   * The learning rate the run started with (onNonFinite 'halve' may have lowered it later: TraceEpoch.learningRate,
+   * learningRateInForce); under a schedule, the rate it scales, its first step's. Absent for an optimiser that chooses its own steps.
+   */
   learningRate?: number;
+  /**
+   * The learning-rate schedule the run's steps followed (TrainOptions.schedule), every setting filled in, with T (`steps`), the
+   * schedule's steps taken before the call (`from`), the batches of an epoch (`epochSteps`) and the network's step at the call's
+   * start (`atStep`): the step after network step s took learningRate × scheduleFactor(schedule, from + s − atStep), learningRate
+   * the one in force in its epoch (epochLearningRate). Absent without a schedule, and in traces saved before gradscope had them.
+   */
+  schedule?: RunSchedule;
   /** Rows per batch: train()'s batchSize, at most the rows trained on (`rows`; the last batch of an epoch may hold fewer, unless dropLast). */
   batchSize?: number;
   /**

@@ -79,13 +79,16 @@ export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): vo
 
 /**
  * Refuses (INVALID_OPTION, naming the option) train() settings `optimizer` would not apply: a
- * learning rate or onNonFinite 'halve' (which halves it) beside one that chooses its own steps,
+ * learning rate, a schedule of it or onNonFinite 'halve' (which halves it) beside one that chooses its own steps,
  * clipNorm beside one that evaluates its own gradients, gradient noise beside one that is not
  * first-order, and train's lsuv beside per-layer rates (layerRatesOf: rates set before LSUV rescales
  * the weights, as equalisingLayerRates measures them, would be the rates of weights the call does not
  * train). train() checks them in trainingOptimizer, and the CLI before any work.
  */
-export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv'>): void {
+export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv' | 'schedule'>): void {
+  if (optimizer.choosesOwnSteps === true && settings.schedule !== undefined) {
+    throw invalidOption(`schedule: '${optimizer.name}' chooses its own steps and takes no learning rate, so there is none to schedule; leave schedule out, or choose an optimiser that takes one`);
+  }
   if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
     throw invalidOption(
       settings.learningRate !== undefined
@@ -147,7 +150,7 @@ export interface TrainingOptimizer {
  * weightDecay. Settings it would not apply (checkSettingsForOptimizer: `settings` as checked) are
  * refused, and an optimiser made here is disposed of before the refusal leaves.
  */
-export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv'>): TrainingOptimizer {
+export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv' | 'schedule'>): TrainingOptimizer {
   const given = options.optimizer;
   let made: TrainingOptimizer;
   if (isOptimizer(given)) made = { optimizer: given, release: () => {} };
@@ -225,4 +228,18 @@ function defaultSgd(net: ModelOwner, momentum: unknown, weightDecay: unknown): D
  */
 export function learningRateProblem(optimizer: Optimizer, learningRate: number, name = 'learningRate'): string | undefined {
   return optimizer.rateProblem ? optimizer.rateProblem(learningRate) : float32Problem(learningRate, name);
+}
+
+/**
+ * learningRateProblem of every rate a call at `learningRate` steps with: the starting one's, else, under a schedule, that of the
+ * rate its last planned step takes, `learningRate` × `lastFactor` (the smallest: schedule-check.ts lastFactor), named as the
+ * schedule's. The one rule for the rates a call starts with and those 'halve' would halve to.
+ */
+export function callRateProblem(optimizer: Optimizer, learningRate: number, lastFactor: number | undefined, name = 'learningRate'): string | undefined {
+  const problem = learningRateProblem(optimizer, learningRate, name);
+  if (problem !== undefined || lastFactor === undefined || lastFactor === 1) return problem;
+  const last = learningRate * lastFactor;
+  // A schedule held at 0 past its steps (endFactor 0, `steps` below the call's) would step at 0, which no optimiser's own check refuses up front.
+  const lastProblem = last === 0 ? 'it is 0, and a step of 0 moves nothing' : learningRateProblem(optimizer, last, "the schedule's last rate");
+  return lastProblem && `schedule: the call's last planned step would take ${name} ${learningRate} × ${lastFactor} = ${last}, which cannot step (${lastProblem}); give a schedule that ends higher (endFactor, steps) or a larger ${name}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The trace's description of a run (optimiser, learning rate, batch size and the rows trained on, per-layer rates, weight
+ * The trace's description of a run (optimiser, learning rate and its schedule, batch size and the rows trained on, per-layer rates, weight
  * decay, momentum, clipping, initialisation, what the validation rows were, whether the input rows were alike or far from standardised, the rows of each class), built here in the training loop, which sees the engine and the optimiser; the
  * trace (src/flow) sees neither. diagnose() reads it to attribute what it measures and to suggest
  * nothing the run already uses.
@@ -10,14 +10,25 @@ import type { Initialisers } from '../init/initialisation.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { layerRatesOf } from './optimizer-settings.js';
+import type { RunSchedule } from '../learning-rate-schedule.js';
 
 export function describeRun(
   net: { readonly initialisation?: Initialisers; readonly lsuvApplied?: boolean },
   optimizer: Optimizer,
-  settings: { clipNorm: number | undefined; batchSize: number; rows?: number; learningRate: number | undefined; validation?: { trainingRows: boolean }; inputsAlike?: boolean; inputScale?: InputScale; classRows?: number[] },
+  settings: {
+    clipNorm: number | undefined;
+    batchSize: number;
+    rows?: number;
+    learningRate: number | undefined;
+    validation?: { trainingRows: boolean };
+    inputsAlike?: boolean;
+    inputScale?: InputScale;
+    classRows?: number[];
+    schedule?: RunSchedule;
+  },
 ): TraceRun {
-  const { clipNorm, batchSize, rows, learningRate, validation, inputsAlike, inputScale, classRows } = settings;
-  const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), batchSize, ...(rows !== undefined && { rows }) };
+  const { clipNorm, batchSize, rows, learningRate, validation, inputsAlike, inputScale, classRows, schedule } = settings;
+  const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), ...(schedule && { schedule }), batchSize, ...(rows !== undefined && { rows }) };
   const rates = layerRatesOf(optimizer);
   if (rates) run.layerRates = rates;
   if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) {

@@ -13,6 +13,7 @@ import type { NonFinitePolicy } from './numeric-faults.js';
 import type { TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import type { ValidationRows } from './validation-rows.js';
+import type { LearningRateSchedule } from '../learning-rate-schedule.js';
 
 /** Passed to TrainOptions.onBatch after each batch's update. */
 export interface BatchInfo {
@@ -88,6 +89,17 @@ export interface TrainOptions {
    * steps (levenberg-marquardt, hessian-free: Optimizer.choosesOwnSteps), which takes none.
    */
   learningRate?: number;
+  /**
+   * How the learning rate changes from step to step within this call (default: it does not): the call's k-th applied step (from
+   * 0) takes learningRate × the schedule's factor at step from + k of T, T its `steps` (default: this call's planned steps, its
+   * epochs × the batches of an epoch, or maxSteps if fewer). { name: 'polynomial', power = 2, endFactor = 0 } (PyTorch's
+   * PolynomialLR; You et al.'s LARS decay with power 2), { name: 'cosine', endFactor = 0 } (CosineAnnealingLR) or
+   * { name: 'step', every (epochs), factor } (StepLR): see LearningRateSchedule. onNonFinite 'halve' halves learningRate, and so
+   * every rate after it. The rate of the call's last planned step, the smallest, is checked before any step as learningRate is.
+   * Refused (INVALID_OPTION) beside an optimiser that chooses its own steps (levenberg-marquardt, hessian-free). The trace
+   * records it (TraceRun.schedule); a run resumed from a checkpoint continues it by `from` and `steps`.
+   */
+  schedule?: LearningRateSchedule;
   /**
    * Momentum in [0, 1) of the default SGD, used when no `optimizer` is given (default 0). With
    * `optimizer` it is refused (INVALID_OPTION): give it in the optimiser's options,
@@ -197,6 +209,7 @@ export const TRAIN_OPTIONS = keysOf<TrainOptions>({
   batchSize: true,
   dropLast: true,
   learningRate: true,
+  schedule: true,
   momentum: true,
   weightDecay: true,
   shuffle: true,
@@ -234,7 +247,8 @@ export interface TrainResult {
   /** Times the learning rate was halved ('halve'). */
   halvings: number;
   /**
-   * The learning rate in force at the end (the starting one unless halved); absent for an optimiser
+   * The learning rate in force at the end (the starting one unless halved; under a schedule, the rate it scales, not the last
+   * step's: that is learningRate × the schedule's factor there); absent for an optimiser
    * that chooses its own steps and takes none (levenberg-marquardt, hessian-free).
    */
   learningRate?: number;

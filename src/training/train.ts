@@ -26,7 +26,9 @@ import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted, grouped } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
-import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
+import { callRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
+import { lastFactor } from '../schedule-check.js';
+import { scheduleFactor } from '../learning-rate-schedule.js';
 import { readTrainingSettings } from './training-settings.js';
 import { givenOptions, keepSettings, type KeptSettings } from './kept-settings.js';
 import { refuseReturnedPromise } from './callback-promises.js';
@@ -84,8 +86,10 @@ export function runTraining(
 ): TrainResult {
   const { inputs: x, targets: y } = data;
   const settings = kept?.rows === x.rows ? kept.settings : keepSettings(net, options, x.rows, readTrainingSettings(net, options, x.rows));
-  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, maxSteps, clock, policy, maxHalvings, lsuv, noise } = settings;
-  const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
+  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, maxSteps, clock, policy, maxHalvings, lsuv, noise, schedule } = settings;
+  const stepping = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv, schedule: options.schedule });
+  /** Under a schedule, the factor of the call's last planned step, the smallest rate it steps with (checked up front and before a halving). */
+  const endFactor = schedule && lastFactor(schedule, settings.plannedSteps);
   const { optimizer } = stepping;
   const stepAtStart = net.step;
   /** The options object as given, which onBatch and onEpoch are called on (`options` is the snapshot read from it). */
@@ -116,7 +120,7 @@ export function runTraining(
     const { order } = scratch;
     rngAtStart = scratch.rngAtStart;
     // Refused before any work, RNG and all as they were: a layer whose step size underflows float32 would not learn.
-    const rateProblem = ownSteps ? undefined : learningRateProblem(optimizer, learningRate);
+    const rateProblem = ownSteps ? undefined : callRateProblem(optimizer, learningRate, endFactor);
     if (rateProblem !== undefined) throw invalidOption(rateProblem);
     net.ensureCapacity(batchSize);
     net.rowsInPlace?.(x, y, data.lender);
@@ -137,7 +141,7 @@ export function runTraining(
       const inputScale = largeInputs(net.kernels.view(x.tensor), x.rows, x.cols);
       // And the rows of each class where the targets are class rows: chance is the most frequent class's share of them (TraceRun.classRows).
       const classRows = classRowsOf(net.kernels.view(y.tensor), y.rows, y.cols);
-      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, rows: x.rows, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale, classRows }));
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, rows: x.rows, learningRate: reportedRate(learningRate, ownSteps), validation, inputsAlike, inputScale, classRows, ...(schedule && { schedule: { ...schedule, atStep: stepAtStart } }) }));
       held.keepTrace(tracer.trace);
     }
 
@@ -225,7 +229,9 @@ export function runTraining(
           // no step of this call follows it (a call of one batch copies nothing).
           const keepCopy = !copied && !(epoch === epochs - 1 && start + size >= epochRows);
           copied ||= keepCopy;
-          const refused = guard.step(learningRate, size, loss, keepCopy);
+          // Under a schedule, the step's own rate: its place in the schedule counts the steps this call applied (net.step goes back with 'halve').
+          const rate = schedule === undefined ? learningRate : learningRate * scheduleFactor(schedule, schedule.from + net.step - stepAtStart);
+          const refused = guard.step(rate, size, loss, keepCopy);
           if (refused === null) {
             applied = true;
             net.step++;
@@ -304,7 +310,7 @@ export function runTraining(
           }
           const [spent, rate] = [halvings, learningRate];
           // No halving left: the trace keeps this attempt's steps, which led here, closed before the network goes back (as 'throw').
-          const last = halvings === maxHalvings || learningRateProblem(optimizer, learningRate / 2) !== undefined;
+          const last = halvings === maxHalvings || callRateProblem(optimizer, learningRate / 2, endFactor) !== undefined;
           if (last) tracer?.close();
           // This attempt's weights led to the fault, so they go back either way: to the start of this
           // epoch, or of the one before when this epoch's first batch faulted at the state it began with.
@@ -319,9 +325,9 @@ export function runTraining(
           }
           // Stopped where train() would refuse the halved rate if it were given it (INVALID_OPTION), and
           // the optimiser's step() where it checks: 0 or subnormal in float32, alone or times a layer's rate.
-          if (learningRateProblem(optimizer, learningRate / 2) !== undefined) {
+          if (callRateProblem(optimizer, learningRate / 2, endFactor) !== undefined) {
             // Said in the printer's terms (the CLI's --learning-rate); a built-in optimiser's rateProblem reads only its fixed settings.
-            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${cannotHalve(spent, rate, learningRateProblem(optimizer, rate / 2, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${cannotHalve(spent, rate, callRateProblem(optimizer, rate / 2, endFactor, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`, at);
           }
           halvings++;
           learningRate /= 2;

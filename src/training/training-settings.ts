@@ -20,6 +20,8 @@ import { checkSettingsBesideOptimizer } from './optimizer-settings.js';
 import { AWAIT_BETWEEN_CALLS, NOT_AWAITED } from './callback-promises.js';
 import type { TrainOptions } from './train-options.js';
 import type { TrainingEngine } from './training-engine.js';
+import { readSchedule } from '../schedule-check.js';
+import type { CallSchedule } from '../learning-rate-schedule.js';
 
 /** What a train() call runs with: TrainOptions' values checked, their defaults filled in. */
 export interface TrainingSettings {
@@ -51,6 +53,10 @@ export interface TrainingSettings {
   lsuv: Required<LsuvOptions> | undefined;
   /** The gradient noise's settings, undefined without the option. */
   noise: Required<AnnealedGradientNoiseOptions> | undefined;
+  /** The learning-rate schedule, resolved for this call; undefined without one. */
+  schedule: CallSchedule | undefined;
+  /** The steps this call plans: its epochs × the batches of an epoch, or maxSteps if fewer. */
+  plannedSteps: number;
 }
 
 /**
@@ -87,9 +93,12 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   if (noise !== undefined && (options.gradientNoise as { seed?: unknown }).seed !== undefined) {
     throw invalidOption("gradientNoise.seed: train() draws the noise from the network's RNG (createNetwork's seed), so a resumed run draws the same noise");
   }
+  const epochSteps = Math.ceil(epochRows / batchSize);
+  const plannedSteps = Math.min(epochs * epochSteps, maxSteps);
+  const schedule = options.schedule === undefined ? undefined : readSchedule(options.schedule, plannedSteps, epochSteps);
   // Everything this call will allocate, checked before the first allocation.
   if (policy === 'halve') net.checkFits(2 * net.parameterCount, "onNonFinite 'halve' (two copies of the weights: the last epoch start judged good, and the next)");
-  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, maxSteps, clock, policy, maxHalvings, trace: options.trace, lsuv, noise };
+  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, maxSteps, clock, policy, maxHalvings, trace: options.trace, lsuv, noise, schedule, plannedSteps };
 }
 
 /** onBatch's or onEpoch's value (`name`): undefined or a plain function, else INVALID_OPTION. */
