@@ -34,6 +34,7 @@ const USES: Record<string, (net: Network) => unknown[]> = {
   toJSON: () => [],
   initLsuv: () => [x],
   train: () => [x, y, { epochs: 2, batchSize: 2 }],
+  updateBatchNormStatistics: () => [x, { batchSize: 2 }],
   loadState: (net) => [net.state()],
   dispose: () => [],
 };

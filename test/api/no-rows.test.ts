@@ -29,6 +29,6 @@ describe('no rows', async () => {
 
   it('as the docs say', () => {
     expect(flat('api.md')).toContain('| `SHAPE_MISMATCH` | rows of the wrong width for the network, x and y of different row counts, no rows,');
-    expect(flat('reliability.md')).toContain('| `SHAPE_MISMATCH` | rows of the wrong length, inputs/targets that do not pair, no rows |');
+    expect(flat('reliability.md')).toContain('| `SHAPE_MISMATCH` | rows of the wrong length, inputs/targets that do not pair, no rows,');
   });
 });

@@ -67,10 +67,10 @@ describe('the contents bar', () => {
       expect(entriesUnder(page, 'trainable-depth')).toEqual([
         ['trainable-depth-accuracy', 'Held-out accuracy by depth'],
         ['trainable-depth-ratio', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale)'],
-        ['trainable-depth-deepest', 'Deepest network reaching 90 % held-out accuracy, per remedy (hidden layers, log scale)'],
+        ['trainable-depth-deepest', 'Deepest network above 90 % held-out accuracy by more than 2 standard errors, per remedy (hidden layers, log scale)'],
         ['trainable-depth-table', 'Remedies'],
         ['trainable-depth-table-2', 'Held-out accuracy by hidden layers'],
-        ['trainable-depth-table-3', 'Deepest depth reaching 90 % per remedy, and the next depth run'],
+        ['trainable-depth-table-3', 'Deepest depth above 90 % per remedy, and the next depth run'],
         ['trainable-depth-table-4', 'Each run'],
       ]);
     });
