@@ -10,7 +10,7 @@
  * on seeds 1, 2 and 3). The error is taken at the line, not at the accuracy read, as the one-sample test of a
  * proportion takes it: the band is the same for every row of a run.
  */
-import { ACCURACY_STANDARD_ERRORS, binomialVariance } from './paper-batch-norm.js';
+import { ACCURACY_STANDARD_ERRORS, binomialVariance } from './accuracy-errors.js';
 
 /** Where an accuracy lies against a line (see lineSide). */
 export type LineSide = 'above' | 'on the line' | 'below';

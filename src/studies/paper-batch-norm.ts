@@ -22,6 +22,7 @@ import { percentText } from '../percent-text.js';
 import { grouped } from '../counted.js';
 import { decimalsShowing } from './compared-decimals.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON } from '../layers/spec.js';
+import { ACCURACY_STANDARD_ERRORS, binomialVariance } from './accuracy-errors.js';
 
 /** The set-up as run (see the module comment). */
 export const BATCH_NORM_PAPER = {
@@ -139,16 +140,6 @@ async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, opt
 }
 
 const num = (v: number) => v.toFixed(2);
-
-/**
- * Standard errors by which batch norm's held-out accuracy must exceed the other's to count as
- * higher: two, as the diagnosis' plateau test uses (about 95 % two-sided). A difference within them
- * is a tie on these held-out digits: consistent with the paper's claim, not evidence for it.
- */
-export const ACCURACY_STANDARD_ERRORS = 2;
-
-/** The binomial variance of an accuracy (or an error) `p` read on `rows` held-out digits: p(1 − p)/rows. */
-export const binomialVariance = (p: number, rows: number) => (p * (1 - p)) / rows;
 
 /**
  * The binomial standard error of the difference of two accuracies a and b, each over `rows` held-out

@@ -28,7 +28,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { percentText } from '../percent-text.js';
 import { sci } from '../sci-text.js';
-import { ACCURACY_STANDARD_ERRORS } from './paper-batch-norm.js';
+import { ACCURACY_STANDARD_ERRORS } from './accuracy-errors.js';
 import { decimalsShowing } from './compared-decimals.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, experimentEpochs, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
 import { endEpochsText, endsDifferenceError, runEnd, type RunEnd } from './paper-run-end.js';

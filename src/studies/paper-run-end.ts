@@ -3,7 +3,7 @@
  * He et al.'s Figure 2 verdict compares two networks' ends so, since one epoch's error swings (their
  * 22-layer Xavier network's moved by up to 12 points from one epoch to the next over 80 epochs).
  */
-import { binomialVariance } from './paper-batch-norm.js';
+import { binomialVariance } from './accuracy-errors.js';
 
 /** The epochs a run's end is the mean of: its last five, or every epoch of a shorter run. */
 export const END_EPOCHS = 5;

@@ -21,7 +21,7 @@ import { DEPTH_BOUND, TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds
 import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS, TRAINABLE_WIDTH } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
 import { lineMargin, lineSide, type LineSide } from './accuracy-line.js';
-import { ACCURACY_STANDARD_ERRORS } from './paper-batch-norm.js';
+import { ACCURACY_STANDARD_ERRORS } from './accuracy-errors.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import {
   accuracyDifferenceError,
   accuracyVerdict,
-  ACCURACY_STANDARD_ERRORS,
   BATCH_NORM_PAPER,
   BATCH_NORM_SETUP_DIFFERENCES,
   clearlyHigher,
@@ -18,6 +17,7 @@ import {
   stabilityVerdict,
   STABILITY_FROM_RECORD,
 } from '../../src/studies/paper-batch-norm.js';
+import { ACCURACY_STANDARD_ERRORS } from '../../src/studies/accuracy-errors.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { standardise } from '../../src/studies/paper-experiment.js';
