@@ -16,6 +16,7 @@
  * dead where its bound 0.002 held every network); the dead units' switch to leaky-relu does the same from a row's leakyRates.
  */
 import { COMMAND_EPOCHS } from '../command-epochs.js';
+import { batchesPerEpoch } from '../epoch-batches.js';
 import { MNIST_TEST_DIGITS, MNIST_TRAIN_DIGITS } from '../data/mnist-counts.js';
 import { invalidOption, shown, shownArgument } from '../errors.js';
 
@@ -369,7 +370,7 @@ export interface RateRegime {
 /** The regime a digits row (RELU_RATE_SETUP's, RELU_RATE_FULL_BATCH_SETUP's) trained each network in. */
 export function rowRegime(row: 'command' | 'full-batch'): RateRegime {
   const { epochs, trainRows, batchSize } = RELU_REMEDY_RATES[row].setup;
-  return { fullBatch: batchSize >= trainRows, steps: epochs * Math.ceil(trainRows / batchSize) };
+  return { fullBatch: batchSize >= trainRows, steps: epochs * batchesPerEpoch(trainRows, batchSize) };
 }
 
 /**

@@ -7,9 +7,10 @@ import { counted, grouped } from '../counted.js';
 import { ACTIVATIONS_HIDDEN_LAYERS } from './activations.js';
 import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from './study-defaults.js';
 import { MNIST_DIGITS } from '../data/mnist.js';
+import { batchesPerEpoch } from '../epoch-batches.js';
 
 /** SGD updates per epoch of study (b) on its default digits. */
-const updatesPerEpoch = Math.ceil(STUDY_DIGITS.trainRows / ACTIVATIONS_DEFAULTS.batchSize);
+const updatesPerEpoch = batchesPerEpoch(STUDY_DIGITS.trainRows, ACTIVATIONS_DEFAULTS.batchSize);
 
 /**
  * Where study (b) departs from Glorot & Bengio's section 2 (their data sets and experimental

@@ -33,6 +33,7 @@ import { decimalsShowing } from './compared-decimals.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, experimentEpochs, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
 import { endEpochsText, endsDifferenceError, runEnd, type RunEnd } from './paper-run-end.js';
 import { loadStudyDigits } from './study-digits.js';
+import { batchesPerEpoch } from '../epoch-batches.js';
 import { STUDY_SEED, TRAINABLE_WIDTH } from './study-defaults.js';
 
 /** The set-up as run (see the module comment): which numbers are the paper's and which are ours. */
@@ -222,7 +223,7 @@ export async function runHeInitPaper(options: PaperOptions = {}): Promise<PaperE
       'every layer is drawn by the initialisation compared, where their §2.2 says that in practice they draw the first two fc layers with std 0.01 and the last with 0.001, ' +
         'below what the rule gives (√(2/4096) for theirs), for images in about [−128, 128]: these pixels are in [0, 1]',
       `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} (pixels in [0, 1]), not ImageNet's 1.2 million images (224×224 crops, the per-pixel mean subtracted, scale-jittered, flipped and colour-altered)`,
-      `${grouped(epochs * Math.ceil(digits.train.x.rows / HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where an epoch of theirs is about 10,000 steps (Figure 2 plots 3 epochs, Figure 3 about 9)`,
+      `${grouped(epochs * batchesPerEpoch(digits.train.x.rows, HE_INIT_PAPER.batchSize))} steps (${epochsText(epochs)}), where an epoch of theirs is about 10,000 steps (Figure 2 plots 3 epochs, Figure 3 about 9)`,
       `the error is on ${grouped(digits.test.x.rows)} held-out digits, where theirs is the top-1 error of 3,000 random validation images (the centre crop)`,
       `the learning rate stays at ${HE_INIT_PAPER.learningRate}, where theirs falls to 0.001 and 0.0001 as the error plateaus, over about 80 epochs`,
       "the diminishing gradients are read as the first and last hidden layers' ‖∂C/∂b‖ on the first batch's digits at the start and the end; the paper says only that it monitored them",

@@ -14,6 +14,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, progressCounter, experimentEpochs, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
+import { batchesPerEpoch } from '../epoch-batches.js';
 import { STUDY_SEED, TRAINABLE_WIDTH } from './study-defaults.js';
 
 /** The set-up as run (see the module comment). */
@@ -95,7 +96,7 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
     differences: [
       'the digits, not CIFAR-10',
       `width ${REZERO_PAPER.width}, not 256`,
-      `${grouped(epochs * Math.ceil(digits.train.x.rows / REZERO_PAPER.batchSize))} Adagrad steps (${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits), not the notebook's 5,000 (10 epochs over CIFAR-10's 50,000 images)`,
+      `${grouped(epochs * batchesPerEpoch(digits.train.x.rows, REZERO_PAPER.batchSize))} Adagrad steps (${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits), not the notebook's 5,000 (10 epochs over CIFAR-10's 50,000 images)`,
       'the input layer is initialised like the blocks (theirs: Kaiming normal in both networks)',
       "biases start at 0 and the output layer's weights like the blocks' (theirs keep PyTorch's nn.Linear default, U[±1/√n_in], for every bias and the output layer's weights)",
       "the inputs are the digits' pixels in [0, 1] (theirs: CIFAR-10's, normalised to [−1, 1])",

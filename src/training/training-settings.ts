@@ -16,6 +16,7 @@ import { checkGradientNoiseOption, type AnnealedGradientNoiseOptions } from '../
 import { checkTraceable, type TraceOptions } from '../flow/recorder.js';
 import { checkMaxHalvings, checkNonFinitePolicy, type NonFinitePolicy } from './numeric-faults.js';
 import { cappedBatch, checkBatchRows, DEFAULT_BATCH_SIZE, plannedEpochRows } from './batch-rows.js';
+import { batchesPerEpoch } from '../epoch-batches.js';
 import { checkSettingsBesideOptimizer } from './optimizer-settings.js';
 import { AWAIT_BETWEEN_CALLS, NOT_AWAITED } from './callback-promises.js';
 import type { TrainOptions } from './train-options.js';
@@ -93,7 +94,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   if (noise !== undefined && (options.gradientNoise as { seed?: unknown }).seed !== undefined) {
     throw invalidOption("gradientNoise.seed: train() draws the noise from the network's RNG (createNetwork's seed), so a resumed run draws the same noise");
   }
-  const epochSteps = Math.ceil(epochRows / batchSize);
+  const epochSteps = batchesPerEpoch(epochRows, batchSize);
   const plannedSteps = Math.min(epochs * epochSteps, maxSteps);
   const schedule = options.schedule === undefined ? undefined : readSchedule(options.schedule, plannedSteps, epochSteps);
   // Everything this call will allocate, checked before the first allocation.
