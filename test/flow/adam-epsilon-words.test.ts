@@ -5,22 +5,16 @@
  * (root-mean-square entry and whole norm per weight layer), so a wrong count, a wrong layer or the wrong ε fails.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
-import { loadMnist } from '../../src/data/mnist.js';
-import { firstRows } from '../../src/studies/depth.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
-import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 import { adamEpsilonWords } from '../../src/flow/diagnosis/vanishing-optimizer-remedies.js';
 import { diagnose } from '../../src/flow/diagnose.js';
-import { tracedRun } from '../util/traced-run.js';
+import { tracedRun, type Rows } from '../util/traced-run.js';
+import { onPlainSigmoidNet, PLAIN_SIGMOID_BATCH, plainSigmoidBatch, plainSigmoidNet } from '../util/plain-sigmoid-batch.js';
 
-const BATCH = 32;
-const plainSigmoid = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === 'plain-sigmoid')!;
-let digits: ReturnType<typeof firstRows>;
+let digits: Rows;
 beforeAll(async () => {
-  const { train } = await loadMnist({ train: BATCH, test: 1 });
-  digits = firstRows(train.x, train.y, BATCH);
+  digits = await plainSigmoidBatch();
 });
 
 /** The weight layers (from 0) whose entries satisfy `below`, given each layer's entries. */
@@ -29,11 +23,10 @@ const layersWhere = (layers: readonly ArrayLike<number>[], below: (entries: numb
 
 describe("Adam's remedy counts this run's weight layers below ε from its trace", () => {
   it("counts the layers whose root-mean-square ∂C/∂W entry, and whose whole ‖∂C/∂W‖, is below ε at the first record (study (c)'s 10-layer sigmoid net)", async () => {
-    const net = await createNetwork({ ...plainSigmoid.network(10, 64), seed: 1 });
-    try {
+    await onPlainSigmoidNet(10, (net) => {
       const recorder = new TraceRecorder(net, { every: 1 });
       const g = net.gradients(digits.x, digits.y);
-      recorder.afterBackprop(BATCH, g.loss);
+      recorder.afterBackprop(PLAIN_SIGMOID_BATCH, g.loss);
       recorder.close();
       const entries = g.layers.map((layer) => layer.weights);
       const norm = (w: number[]) => Math.hypot(...w);
@@ -45,22 +38,17 @@ describe("Adam's remedy counts this run's weight layers below ε from its trace"
         " In this run's first record (step 1), the root-mean-square entry of ∂C/∂W is below ε in 4 layers of its 11 weight layers (1, 2, 3 and 4); " +
           'in 1 layer (1) the whole ‖∂C/∂W‖ is, so every entry there is.',
       );
-    } finally {
-      net.dispose();
-    }
+    });
   }, 60_000);
 
   it('says nothing where no layer is below ε (a 2-layer net), and the diagnosis offers Adam with the measured words', async () => {
-    const shallow = await createNetwork({ ...plainSigmoid.network(2, 64), seed: 1 });
-    try {
+    await onPlainSigmoidNet(2, (shallow) => {
       const recorder = new TraceRecorder(shallow, { every: 1 });
-      recorder.afterBackprop(BATCH, shallow.gradients(digits.x, digits.y).loss);
+      recorder.afterBackprop(PLAIN_SIGMOID_BATCH, shallow.gradients(digits.x, digits.y).loss);
       recorder.close();
       expect(adamEpsilonWords(recorder.trace)).toBe('');
-    } finally {
-      shallow.dispose();
-    }
-    const { trace } = await tracedRun({ ...plainSigmoid.network(10, 64), seed: 1 }, digits, { learningRate: 0.5, batchSize: BATCH, epochs: 2, trace: { every: 1 } });
+    });
+    const { trace } = await tracedRun(plainSigmoidNet(10), digits, { learningRate: 0.5, batchSize: PLAIN_SIGMOID_BATCH, epochs: 2, trace: { every: 1 } });
     const adam = diagnose(trace).remedies.find((r) => r.option.startsWith("optimizer: 'adam'"));
     expect(adam?.why).toContain(adamEpsilonWords(trace));
     expect(adamEpsilonWords(trace)).toMatch(/^ In this run's first record \(step 1\), the root-mean-square entry of ∂C\/∂W is below ε in \d+ layers? of its 11 weight layers \(1[,) ]/);

@@ -7,21 +7,17 @@
  * docs/studies.md ("Why, in short"), docs/trainable-depth.md and docs/gradient-flow.md quote these shares.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
-import { loadMnist } from '../../src/data/mnist.js';
-import { firstRows } from '../../src/studies/depth.js';
 import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 import { loadStudyData, runNetwork } from '../../src/studies/trainable-depth-run.js';
 import { TRAINABLE_TRAIN_ROWS, TRAINABLE_WIDTH } from '../../src/studies/trainable-depth.js';
 import { STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
+import type { Rows } from '../util/traced-run.js';
+import { onPlainSigmoidNet, PLAIN_SIGMOID_BATCH, plainSigmoidBatch } from '../util/plain-sigmoid-batch.js';
 
-const BATCH = 32;
-const plainSigmoid = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === 'plain-sigmoid')!;
-let digits: ReturnType<typeof firstRows>;
+let digits: Rows;
 beforeAll(async () => {
-  const { train } = await loadMnist({ train: BATCH, test: 1 });
-  digits = firstRows(train.x, train.y, BATCH);
+  digits = await plainSigmoidBatch();
 });
 
 /** The fraction of `values` whose size is below `bound`. */
@@ -29,26 +25,22 @@ const shareBelow = (values: ArrayLike<number>, bound: number) => Array.from(valu
 
 describe("Adam's ε floor on study (c)'s 10-layer plain sigmoid net (seed 1, one batch of 32 digits, at initialisation)", () => {
   it('every ∂C/∂W entry of the first three weight layers is below ε, most of the fourth, none of the last', async () => {
-    const net = await createNetwork({ ...plainSigmoid.network(10, 64), seed: 1 });
-    try {
+    await onPlainSigmoidNet(10, (net) => {
       const shares = net.gradients(digits.x, digits.y).layers.map((layer) => shareBelow(layer.weights, ADAM_DEFAULTS.epsilon));
       // Measured: 1, 1, 1, 0.70, then falling to 0 at the output layer.
       expect(shares.slice(0, 3)).toEqual([1, 1, 1]);
       expect(shares[3]).toBeGreaterThan(0.5);
       expect(shares.at(-1)).toBe(0);
-    } finally {
-      net.dispose();
-    }
+    });
   }, 60_000);
 
   it("so Adam's first step there is lr·g/ε, in proportion to the gradient, not a normal-sized step", async () => {
-    const net = await createNetwork({ ...plainSigmoid.network(10, 64), seed: 1 });
-    try {
+    await onPlainSigmoidNet(10, (net) => {
       const g = net.gradients(digits.x, digits.y).layers[0].weights;
       const firstWeights = () => Float64Array.from(net.kernels.view(net.weights[0]));
       const before = firstWeights();
       const lr = ADAM_DEFAULTS.learningRate;
-      net.train(digits.x, digits.y, { optimizer: 'adam', learningRate: lr, batchSize: BATCH, epochs: 1 });
+      net.train(digits.x, digits.y, { optimizer: 'adam', learningRate: lr, batchSize: PLAIN_SIGMOID_BATCH, epochs: 1 });
       const after = firstWeights();
       // The step over lr·g/ε, entry by entry, where the step is far above float32's rounding of the weight.
       const ratios: number[] = [];
@@ -63,9 +55,7 @@ describe("Adam's ε floor on study (c)'s 10-layer plain sigmoid net (seed 1, one
       expect(ratios[Math.floor(ratios.length / 2)]).toBeCloseTo(1, 1);
       // A weight whose gradient is not below ε moves by about lr on Adam's first step; none here does.
       expect(normalSized).toBe(0);
-    } finally {
-      net.dispose();
-    }
+    });
   }, 60_000);
 });
 
