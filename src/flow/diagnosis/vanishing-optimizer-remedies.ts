@@ -220,23 +220,24 @@ const layerNumbers = (layers: readonly number[]) => {
  * ' In this run's first record …': how many of the run's weight layers had their gradient below Adam's ε
  * (ADAM_DEFAULTS.epsilon) at the trace's first record, the step Adam would start from. Layer l of a dense
  * network's trace has n = sizes[l]·sizes[l + 1] entries: ‖∂C/∂W‖/√n (the root-mean-square entry) below ε
- * says its typical entry is; its whole ‖∂C/∂W‖ below ε, that every entry is. '' where no layer is below ε
- * by either measure, the trace has no record, or it is a block network's (its rows are not weight layers
- * numbered as a dense network's, and norm rows hold no W).
+ * says its typical entry is; its largest |∂C/∂W| entry (weightGradMaxAbs) below ε, that every entry is (on study (c)'s
+ * 10-layer sigmoid net, 3 layers, where the whole ‖∂C/∂W‖, an upper bound on that entry, is below ε in 1). '' where no
+ * layer is below ε by either measure, the trace has no record, or it is a block network's (its rows are not weight
+ * layers numbered as a dense network's, and norm rows hold no W).
  */
 export function adamEpsilonWords(trace: Trace): string {
   if (trace.length === 0 || trace.blocks) return '';
   const epsilon = ADAM_DEFAULTS.epsilon;
-  const norms = trace.row('weightGradNorm', 0);
+  const [norms, largest] = [trace.row('weightGradNorm', 0), trace.row('weightGradMaxAbs', 0)];
   const rows = trace.rowsRecording('weightGradNorm');
   const typical = rows.filter((l) => norms[l] / Math.sqrt(trace.sizes[l] * trace.sizes[l + 1]) < epsilon);
-  // A whole norm below ε puts its root-mean-square entry below ε too: these are among `typical`.
-  const whole = rows.filter((l) => norms[l] < epsilon);
+  // The largest entry bounds the root-mean-square one: a layer whose every entry is below ε is among `typical`.
+  const every = rows.filter((l) => largest[l] < epsilon);
   if (typical.length === 0) return '';
-  const wholeWords = whole.length > 0 ? `; in ${counted(whole.length, 'layer')} (${layerNumbers(whole)}) the whole ‖∂C/∂W‖ is, so every entry there is` : '';
+  const everyWords = every.length > 0 ? `; in ${counted(every.length, 'layer')} (${layerNumbers(every)}) its largest entry is too, so every entry there is` : '';
   return (
     ` In this run's first record (step ${grouped(trace.steps[0])}), the root-mean-square entry of ∂C/∂W is below ε in ` +
-    `${counted(typical.length, 'layer')} of its ${counted(rows.length, 'weight layer')} (${layerNumbers(typical)})${wholeWords}.`
+    `${counted(typical.length, 'layer')} of its ${counted(rows.length, 'weight layer')} (${layerNumbers(typical)})${everyWords}.`
   );
 }
 
