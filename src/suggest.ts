@@ -31,17 +31,18 @@ function initials(name: string): string {
  * 'he-normal' beside 'glorot-normal' and 'lecun-normal' (a family named without its variant; too short for the cut-short rule).
  * Where no other name shares the rest, the first word is no family's name but part of one name's ('lr-schedule': `--lr` is a
  * learning rate, not a schedule), and where two names begin with it ('glorot-uniform', 'glorot-normal') it names neither,
- * unless every other one is that member's name made longer ('he-normal-fan-out' beside 'he-normal': `he` is still he-normal,
- * the family's plain member, as PyTorch's kaiming_normal_ is fan-in unless told).
+ * unless every other one is that member's name made longer ('he-normal-fan-out' and 'he-normal-truncated', itself a member
+ * beside 'glorot-normal-truncated', beside 'he-normal': `he` is still he-normal, the family's plain member, as PyTorch's
+ * kaiming_normal_ is fan-in unless told).
  */
 function familyMember(word: string, candidates: readonly string[]): string | undefined {
   const named = candidates.map((candidate) => ({ candidate, words: wordsOf(candidate) }));
   const variant = (words: string[]) => words.slice(1).join('-');
   const begun = named.filter(({ words }) => words.length > 1 && words[0] === word);
   const members = begun.filter((member) => named.some(({ words }) => words.length > 1 && words[0] !== word && variant(words) === variant(member.words)));
-  if (members.length !== 1) return undefined;
-  const [member] = members;
-  return begun.every(({ candidate }) => candidate === member.candidate || candidate.startsWith(`${member.candidate}-`)) ? member.candidate : undefined;
+  // The member every name begun by `word` extends (he-normal, beside he-normal-truncated, a member too).
+  const member = members.find((m) => begun.every(({ candidate }) => candidate === m.candidate || candidate.startsWith(`${m.candidate}-`)));
+  return member?.candidate;
 }
 
 /**

@@ -14,22 +14,26 @@ export const WEIGHT_INITS = [
   'standard',
   'glorot-uniform',
   'glorot-normal',
+  'glorot-normal-truncated',
   'he-normal',
   'he-normal-fan-out',
   'he-normal-truncated',
   'lecun-normal',
+  'lecun-normal-truncated',
   'orthogonal',
 ] as const;
 /**
  * A named weight initialiser: 'standard': U[±1/√n_in] (Glorot & Bengio's standard initialisation); 'glorot-uniform':
- * variance 2/(n_in + n_out); 'glorot-normal': variance 2/(n_in + n_out); 'he-normal': variance 2/n_in; 'he-normal-fan-out':
- * variance 2/n_out; 'he-normal-truncated': variance 2/n_in, from a normal cut at 2 std; 'lecun-normal': N(0, 1/n_in);
- * 'orthogonal': a random semi-orthogonal matrix. He's first two are He et al.'s
+ * variance 2/(n_in + n_out); 'glorot-normal': variance 2/(n_in + n_out); 'glorot-normal-truncated': variance 2/(n_in + n_out),
+ * from a normal cut at 2 std; 'he-normal': variance 2/n_in; 'he-normal-fan-out': variance 2/n_out; 'he-normal-truncated':
+ * variance 2/n_in, from a normal cut at 2 std; 'lecun-normal': N(0, 1/n_in); 'lecun-normal-truncated': variance 1/n_in, from
+ * a normal cut at 2 std; 'orthogonal': a random semi-orthogonal matrix. He's first two are He et al.'s
  * (2015) Eqn. 10 (fan-in, the forward signal's variance kept) and Eqn. 14 (fan-out, the backward signal's), each
  * untruncated N(0, 2/n), as PyTorch's kaiming_normal_(w, mode='fan_in' or 'fan_out', nonlinearity='relu') draws them;
- * 'he-normal-truncated' is Keras' HeNormal (he_normal), Eqn. 10's variance from a normal of std √(2/n_in)/0.8796 whose
- * draws beyond 2 of its std are drawn again (0.8796: the std of N(0, 1) cut to [−2, 2]), so a network built as in Keras
- * starts from the same distribution.
+ * 'glorot-normal' and 'lecun-normal' are untruncated normals too (PyTorch's xavier_normal_ draws Glorot's so). The three
+ * '-truncated' ones are Keras' GlorotNormal, HeNormal and LecunNormal (glorot_normal, he_normal, lecun_normal): the same
+ * variance from a normal of std √(variance)/0.8796 whose draws beyond 2 of its std are drawn again (0.8796: the std of
+ * N(0, 1) cut to [−2, 2]), so a network built as in Keras starts from the same distribution.
  */
 export type WeightInitName = (typeof WEIGHT_INITS)[number];
 /**
@@ -40,26 +44,30 @@ export const WEIGHT_INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
   standard: 'U[±1/√n_in]',
   'glorot-uniform': 'variance 2/(n_in + n_out)',
   'glorot-normal': 'variance 2/(n_in + n_out)',
+  'glorot-normal-truncated': 'variance 2/(n_in + n_out), from a normal cut at 2 std',
   'he-normal': 'variance 2/n_in',
   'he-normal-fan-out': 'variance 2/n_out',
   'he-normal-truncated': 'variance 2/n_in, from a normal cut at 2 std',
   'lecun-normal': 'N(0, 1/n_in)',
+  'lecun-normal-truncated': 'variance 1/n_in, from a normal cut at 2 std',
   orthogonal: 'a random semi-orthogonal matrix',
 };
 /**
  * Whose variance rule each named initialiser draws by. Two of one rule draw a layer's weights at one scale up to the layer's
  * shape: He's Eqn. 10 and Eqn. 14 (fan-in and fan-out, of which He et al. found it "sufficient to use either"), Glorot's
- * uniform and normal (one variance). A remedy offering an initialiser is not offered to a run drawn by its rule already
- * (sameInitRule): diagnose() offered 'he-normal' to a relu run on 'he-normal-fan-out'.
+ * uniform and normal (one variance); a '-truncated' one draws its rule's variance. A remedy offering an initialiser is not
+ * offered to a run drawn by its rule already (sameInitRule): diagnose() offered 'he-normal' to a relu run on 'he-normal-fan-out'.
  */
 const WEIGHT_INIT_RULE: Readonly<Record<WeightInitName, string>> = {
   standard: 'standard',
   'glorot-uniform': 'glorot',
   'glorot-normal': 'glorot',
+  'glorot-normal-truncated': 'glorot',
   'he-normal': 'he',
   'he-normal-fan-out': 'he',
   'he-normal-truncated': 'he',
   'lecun-normal': 'lecun',
+  'lecun-normal-truncated': 'lecun',
   orthogonal: 'orthogonal',
 };
 
@@ -109,7 +117,7 @@ export type BiasInit =
 /**
  * The standard deviation of N(0, 1) cut to [−TRUNCATION, TRUNCATION]: Keras' constant (keras/src/initializers/
  * random_initializers.py, VarianceScaling), by which it divides a truncated normal's std so that the draws keep the
- * variance asked for. test/init/he-normal-truncated integrates it again.
+ * variance asked for. test/init/truncated-normal-inits integrates it again.
  */
 export const TRUNCATED_NORMAL_STD = 0.87962566103423978;
 /** Where a truncated normal is cut, in its std: Keras' (TensorFlow's) truncated_normal draws again beyond 2. */
@@ -135,6 +143,8 @@ function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOu
       return { uniform: Math.sqrt(6 / (nIn + nOut)) };
     case 'glorot-normal':
       return { normal: Math.sqrt(2 / (nIn + nOut)) };
+    case 'glorot-normal-truncated':
+      return { truncated: Math.sqrt(2 / (nIn + nOut)) / TRUNCATED_NORMAL_STD }; // Keras' GlorotNormal: VarianceScaling(1, 'fan_avg', 'truncated_normal')
     case 'he-normal':
       return { normal: Math.sqrt(2 / nIn) }; // He et al.'s Eqn. 10
     case 'he-normal-fan-out':
@@ -143,6 +153,8 @@ function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOu
       return { truncated: Math.sqrt(2 / nIn) / TRUNCATED_NORMAL_STD }; // Keras' HeNormal: VarianceScaling(2, 'fan_in', 'truncated_normal')
     case 'lecun-normal':
       return { normal: Math.sqrt(1 / nIn) };
+    case 'lecun-normal-truncated':
+      return { truncated: Math.sqrt(1 / nIn) / TRUNCATED_NORMAL_STD }; // Keras' LecunNormal: VarianceScaling(1, 'fan_in', 'truncated_normal')
   }
 }
 

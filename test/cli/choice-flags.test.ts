@@ -67,7 +67,7 @@ describe('every choice flag says "did you mean" for a misspelt choice', () => {
   it.each([
     [['train', '--optimizer', 'adamm'], "--optimizer must be one of sgd, sgd-momentum, nesterov, layer-rates, lars, adagrad, rmsprop, adam, adamw, lbfgs, levenberg-marquardt, hessian-free, kfac, got 'adamm'; did you mean 'adam'?"],
     [['train', '--activation', 'rleu'], "--activation must be one of sigmoid, tanh, relu, leaky-relu, softsign, linear, selu, got 'rleu'; did you mean 'relu'?"],
-    [['train', '--init', 'he-norml'], "--init must be standard, glorot-uniform, glorot-normal, he-normal, he-normal-fan-out, he-normal-truncated, lecun-normal, orthogonal, lsuv, normal:STD or sparse[:N] (STD, N decimal numbers), got 'he-norml'; did you mean 'he-normal'?"],
+    [['train', '--init', 'he-norml'], "--init must be standard, glorot-uniform, glorot-normal, glorot-normal-truncated, he-normal, he-normal-fan-out, he-normal-truncated, lecun-normal, lecun-normal-truncated, orthogonal, lsuv, normal:STD or sparse[:N] (STD, N decimal numbers), got 'he-norml'; did you mean 'he-normal'?"],
     // A NAME:NUMBER form keeps its number in the suggestion.
     [['train', '--init', 'sparce:15'], "got 'sparce:15'; did you mean 'sparse:15'?"],
     [['train', '--bias-init', 'constnt:0.1'], "--bias-init must be zero, constant:V or normal:STD (V, STD decimal numbers), got 'constnt:0.1'; did you mean 'constant:0.1'?"],

@@ -40,6 +40,11 @@ describe('closest', () => {
     // A longer name of the member beside it (He's fan-out form) leaves `he` naming the plain one.
     expect(closest('he', [...inits, 'he-normal-fan-out'])).toBe('he-normal');
     expect(closest('glorot', [...inits, 'glorot-normal-fan-out'])).toBeUndefined();
+    // A longer name that is a member itself (Keras' truncated variants, shared across families) leaves it so too.
+    const truncated = [...inits, 'glorot-normal-truncated', 'he-normal-truncated', 'lecun-normal-truncated'];
+    expect(closest('he', truncated)).toBe('he-normal');
+    expect(closest('lecun', truncated)).toBe('lecun-normal');
+    expect(closest('glorot', truncated)).toBeUndefined();
   });
 
   it('says nothing when no candidate is close', () => {

@@ -103,7 +103,7 @@ describe('study count bounds', () => {
       [{ records: 0 }, /^activations study: records: expected a whole number ≥ 1, got 0$/],
       [{ seed: 0.5 }, /^activations study: seed: expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got 0\.5$/],
       [{ activations: ['sigmoid', 'sigmod'] }, /^activations study: activations\[1\]: expected one of sigmoid, tanh, relu, leaky-relu, softsign, linear, selu, got "sigmod"; did you mean "sigmoid"\?$/],
-      [{ inits: ['xavier'] }, /^activations study: inits\[0\]: expected one of standard, glorot-uniform, glorot-normal, he-normal, he-normal-fan-out, he-normal-truncated, lecun-normal, orthogonal, got "xavier"$/],
+      [{ inits: ['xavier'] }, /^activations study: inits\[0\]: expected one of standard, glorot-uniform, glorot-normal, glorot-normal-truncated, he-normal, he-normal-fan-out, he-normal-truncated, lecun-normal, lecun-normal-truncated, orthogonal, got "xavier"$/],
     ];
     for (const [options, message] of refusals) {
       // trainRows past the mnist package's digits: its refusal would come first if the digits loaded before the check.
