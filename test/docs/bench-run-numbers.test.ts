@@ -7,7 +7,8 @@
 // checked against that run when it is one. The paragraphs of 2026-12-06 on are held; the older ones (Zen 4 and the first
 // Intel Xeon, before the bracket sentence) quote up to three runs with {} and () around them and are left to their
 // files in the history. The 2026-12-06 paragraphs' load averages once said the machine's uptime, not the run's header
-// (2.6 and 4.1 twice where the files read 4.1 and 3.7). Needs the history: skipped, saying why, in a tarball or a shallow clone.
+// (2.6 and 4.1 twice where the files read 4.1 and 3.7). docs/curvature.md's cost table is held to the curvature rows of
+// the run it names (it was a run of 2026-11-30 read as today's, auditor55 #1). Needs the history: skipped, saying why, in a tarball or a shallow clone.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -163,5 +164,19 @@ describe.skipIf(missing !== undefined)(`the benchmark runs' figures, as bench/RE
     expect(readings.map((r) => r.where)).toContain('README.md:' + runParagraphs().find((p) => p.page === 'README.md')?.line);
     expect(readings.length).toBeGreaterThanOrEqual(5);
     expect(readings.filter((r) => r.unmatched.length > 0)).toEqual([]);
+  });
+
+  it("holds docs/curvature.md's cost table to the curvature rows of the run it names", () => {
+    const page = readFileSync(new URL('docs/curvature.md', `file://${ROOT}`), 'utf8');
+    const section = page.slice(page.indexOf('## Cost'), page.indexOf('\n## ', page.indexOf('## Cost') + 1));
+    const when = /(\d{4}-\d\d-\d\d)\s+(\d\d:\d\d)–(\d\d:\d\d)/.exec(section);
+    expect(when, 'the section names its run by date and time').not.toBeNull();
+    const run = runAt(runsInHistory(), when![1], when![3])?.[1];
+    expect(run, `a bench/RESULTS.md of ${when![1]} ${when![3]} in the history`).toBeDefined();
+    const rows = run!.text.slice(run!.text.indexOf('## Curvature products'), run!.text.indexOf('\n## ', run!.text.indexOf('## Curvature products') + 1));
+    const held = numbersOf(rows);
+    const table = section.split('\n').filter((line) => line.startsWith('| ') && /\d/.test(line));
+    expect(table.length).toBe(6);
+    expect(table.flatMap((line) => line.match(DECIMAL) ?? []).filter((n) => !held.has(n))).toEqual([]);
   });
 });
