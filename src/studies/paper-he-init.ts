@@ -29,7 +29,7 @@ import { createOptimizer } from '../optim/index.js';
 import { percentText } from '../percent-text.js';
 import { sci } from '../sci-text.js';
 import { ACCURACY_STANDARD_ERRORS } from './accuracy-errors.js';
-import { decimalsShowing } from './compared-decimals.js';
+import { decimalsShowingGap, printedGap } from './compared-decimals.js';
 import { checkPaperOptions, epochsText, epochsUntilFailure, experimentEpochs, type PaperExperiment, type PaperOptions, progressCounter } from './paper-experiment.js';
 import { endEpochsText, endsDifferenceError, runEnd, type RunEnd } from './paper-run-end.js';
 import { loadStudyDigits } from './study-digits.js';
@@ -146,8 +146,8 @@ const fromEpoch = (run: Run) => {
 /** What the paper found of the two initialisations' accuracy (§2.2, their 14-layer model after its full training). */
 const NO_CLEAR_SUPERIORITY = '"not observed clear superiority of one to the other on accuracy" (33.90 % against 33.82 % top-1 error, their 14-layer model)';
 
-/** An end's mean error and the epochs it averages: "63.4 % (Xavier, epochs 6–10)". */
-const endText = (end: RunEnd, init: Init) => `${percentText(end.mean)} (${NAME[init]}, ${endEpochsText(end)})`;
+/** An end's mean error with `decimals` and the epochs it averages: "63.4 % (Xavier, epochs 6–10)". */
+const endText = (end: RunEnd, init: Init, decimals: number) => `${(100 * end.mean).toFixed(decimals)} % (${NAME[init]}, ${endEpochsText(end)})`;
 
 /**
  * The verdict on the paper's claims at `weightLayers` from the two runs' held-out errors, each over
@@ -173,10 +173,11 @@ export function heInitVerdict(weightLayers: number, xavier: readonly number[], h
   const margin = ACCURACY_STANDARD_ERRORS * endsDifferenceError(xEnd, hEnd);
   const gap = Math.abs(xEnd.mean - hEnd.mean);
   const apart = gap > margin;
-  // The gap and the margin in points, with the decimals that show which is larger (at one, 80 epochs read 2.2 against 2.2).
-  const decimals = decimalsShowing([[100 * gap, 100 * margin]]);
+  // The means, their gap as printed and the margin in points, with the decimals that show which of gap and margin is larger
+  // (at one, 80 epochs read 2.2 against 2.2); the gap is the printed means' (74.1 and 10.6: 63.5, where the unprinted gap read 63.6).
+  const decimals = decimalsShowingGap(100 * xEnd.mean, 100 * hEnd.mean, 100 * margin);
   const ends =
-    `their mean errors ${endText(xEnd, 'xavier')} and ${endText(hEnd, 'he')} are ${(100 * gap).toFixed(decimals)} points apart, ${apart ? 'more than' : 'within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
+    `their mean errors ${endText(xEnd, 'xavier', decimals)} and ${endText(hEnd, 'he', decimals)} are ${printedGap(100 * xEnd.mean, 100 * hEnd.mean, decimals)} points apart, ${apart ? 'more than' : 'within'} ${ACCURACY_STANDARD_ERRORS} standard errors ` +
     `of their difference (${(100 * margin).toFixed(decimals)} points: each mean's binomial error on ${grouped(rows)} held-out digits and its epochs' spread, in quadrature)`;
   const started = `both learn, He from epoch ${h} and Xavier from epoch ${x} ${rule}`;
   return apart
