@@ -247,6 +247,20 @@ export interface TrainResult {
   /** Times the learning rate was halved ('halve'). */
   halvings: number;
   /**
+   * The threads the steps ran on: the network's threads (createNetwork's `threads`, or threaded kernels given as `backend`)
+   * where any step's work was split across them, else 1. A step is split only where each thread gets at least
+   * ThreadedWasmKernels.minRowsPerThread of its batch rows (20 by default: with `threads: 2`, batches of 40 or more) and a product is large enough
+   * to pay for the hand-off, so `threads: 2` at the default batch of 32 trains on one thread, as `threads: 1` does.
+   * Validation and callbacks, which run at their own sizes, are not counted.
+   */
+  threads: number;
+  /**
+   * Why the steps ran on one thread where the network was given more: the batches were too small to split, no product was large
+   * enough, or threads could not run at all (ThreadedWasmKernels.threadsFallback's reason). Absent where they ran on every thread
+   * or one was asked for.
+   */
+  threadsNote?: string;
+  /**
    * The learning rate in force at the end (the starting one unless halved; under a schedule, the rate it scales, not the last
    * step's: that is learningRate × the schedule's factor there); absent for an optimiser
    * that chooses its own steps and takes none (levenberg-marquardt, hessian-free).

@@ -33,6 +33,7 @@ import { readTrainingSettings } from './training-settings.js';
 import { givenOptions, keepSettings, type KeptSettings } from './kept-settings.js';
 import { refuseReturnedPromise } from './callback-promises.js';
 import { comparesWeights, unmovedWeights, weightsAtStart } from './unmoved-weights.js';
+import { StepThreadsCount } from './step-threads.js';
 import {
   backAtEpochStart,
   callbackLeftOutOfRange,
@@ -182,6 +183,8 @@ export function runTraining(
     // The weight matrices as the steps find them (after LSUV), for TrainResult.unmovedWeights: one copy per call, before any
     // step, in calls long enough to pay for it, or of a network small enough (comparesWeights).
     const atStart = comparesWeights(net.parameterCount, epochs * epochRows) ? weightsAtStart(net) : undefined;
+    // TrainResult.threads: the kernels' split work from here on, but the epochs' ends and the callbacks'.
+    const stepThreads = new StepThreadsCount(net.kernels);
     const history: EpochInfo[] = [];
     const clockNow = clockSeconds(clock);
     const deadline = clockNow() + maxSeconds;
@@ -250,11 +253,13 @@ export function runTraining(
         if (typeof outcome === 'number') {
           lossSum += outcome;
           if (options.onBatch) {
+            stepThreads.pause();
             const returned: unknown = options.onBatch.call(given, { epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
             refuseDisposedNetwork(net, 'onBatch'); // onBatch may have disposed the network (before net.step is read again) …
             refuseReturnedPromise(returned, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
             guard.parametersChanged(); // … or changed its parameters
             if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
+            stepThreads.resume();
           }
           batches++;
           position++;
@@ -358,6 +363,7 @@ export function runTraining(
         }, at);
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
+      stepThreads.pause();
       if (validation) refuseFreedRows(validation.rows, 'validation: the data set');
       if (trainingCheck) refuseFreedRows(data, 'the data set');
       if (validation) info.validation = atEpochEnd(() => evaluateRows(net, validation.rows.inputs, validation.rows.targets, undefined, VALIDATION_LABELS), epoch + 1, net.step);
@@ -374,9 +380,12 @@ export function runTraining(
         guard.parametersChanged();
         if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', { epoch: epoch + 1, step: net.step });
       }
+      stepThreads.resume();
     }
     // Built field by field, in TrainResult's order: spreads of optional parts run V8's generic copy, cold after the kernels.
-    const result: TrainResult = { epochs: history, skipped, halvings };
+    const { threads, threadsNote } = stepThreads.result(batchSize);
+    const result: TrainResult = { epochs: history, skipped, halvings, threads };
+    if (threadsNote !== undefined) result.threadsNote = threadsNote;
     if (!ownSteps) result.learningRate = learningRate;
     if (lsuvReports) result.lsuv = lsuvReports;
     const unmoved = applied && atStart ? unmovedWeights(net, atStart) : [];

@@ -39,6 +39,7 @@ import {
 import { remedyTerms } from '../remedy-terms.js';
 import { curvatureNextLines } from '../curvature-next.js';
 import { studyModelRun } from '../run-command-line.js';
+import { threadsLines } from '../threads-note.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
 import { traceAtInitialWeights } from '../initial-trace.js';
@@ -291,7 +292,7 @@ export const studyModelCommand = command({
           ...(classes === undefined ? [NO_ACCURACY_NOTE] : []),
           ...(saidState ? [saidState] : []),
           ...(seenRows.notice ? [seenRows.notice] : []),
-          ...(trained ? nonFiniteLines(trained) : []),
+          ...(trained ? [...nonFiniteLines(trained), ...threadsLines(threads, trained)] : []),
           ...(trained && trace.steps[trace.length - 1] !== net.step ? [endUntracedText(trace.steps[trace.length - 1], net.step)] : []),
           ...(diverged && save ? [`--save ${shellWord(save)}: not saved, the run diverged.`] : []),
         ],

@@ -50,6 +50,7 @@ import { worseWarning } from '../worse-warning.js';
 import { lateDropNote } from '../late-drop-note.js';
 import { unmovedNote } from '../unmoved-note.js';
 import { comparesWeights, unmovedWeights, weightsAtStart } from '../../training/unmoved-weights.js';
+import { threadsLines } from '../threads-note.js';
 import { chanceOnRows } from '../../flow/chance.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { activationsText, sizesText } from '../../layer-runs.js';
@@ -310,7 +311,7 @@ export const trainCommand = command({
         validation: { x: rows.check.x, y: rows.check.y },
         onEpoch: (info) => print(terminal, epochLine(`${grouped(info.epoch)}/${grouped(settings.epochs)}`, rows.checked, said(info.validation!, classes), readingRoom(terminal.columns), info)),
       });
-      for (const line of nonFiniteLines(trained)) print(terminal, line);
+      for (const line of [...nonFiniteLines(trained), ...threadsLines(threads, trained)]) print(terminal, line);
       // A rate whose every update rounded to nothing (edges47 #16, train()'s unmovedWeights): the epochs above read the network as made.
       const unmovedMatrices = trained.unmovedWeights ?? (ownStart ? unmovedWeights(net, ownStart) : []);
       const unmoved = unmovedNote(net, trained, unmovedMatrices, initial.loss, settings.clipNorm);

@@ -319,6 +319,11 @@ export interface ThreadedWasmKernels extends WasmKernels {
   /** Why threads are not used, when they are not. */
   readonly threadsFallback: string | null;
   /**
+   * The batch rows each thread needs for a split: ThreadedOptions.minRowsPerThread (default 20), or the core's tile of rows
+   * where that is more. A training step whose batch is under threads × this runs on the main thread alone (TrainResult.threads).
+   */
+  readonly minRowsPerThread: number;
+  /**
    * Dense products split across threads so far, each product once (a layer's ∂W and ∂input split by
    * rows in one job count two, as they do split one after the other); the others ran on the main
    * thread alone or beside each other (pairedProducts).
@@ -515,6 +520,9 @@ export function checkThreads(threads: unknown): number {
   return threads;
 }
 
+/** threadsFallback of kernels made with `threads: 1`: one thread, as asked, not a fallback to be told of (TrainResult.threadsNote). */
+export const ONE_THREAD_ASKED = 'one thread was asked for';
+
 /** Wasm kernels on `threads` threads (default 2); falls back to one thread, saying why in threadsFallback, where workers or shared memory are unavailable. The caller stops the workers with close(). */
 export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
   checkKnownKeys(options, keysOf<ThreadedOptions>({ threads: true, minFlops: true, minRowsPerThread: true }), 'createThreadedWasmKernels');
@@ -522,9 +530,9 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   // Finite (see ThreadedOptions.minFlops: Infinity would split the passes but no product).
   const minFlops = checkNonNegative(options.minFlops ?? DEFAULT_MIN_FLOPS, 'minFlops');
   const minRows = checkWhole(options.minRowsPerThread ?? DEFAULT_MIN_ROWS, 'minRowsPerThread', 1);
-  const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
+  const reason = threads === 1 ? ONE_THREAD_ASKED : threadsUnavailable();
   if (reason) {
-    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, pairedProducts: 0, halfStepJobs: 0, close: async () => {} });
+    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, minRowsPerThread: minRows, splitProducts: 0, splitCopies: 0, splitPasses: 0, pairedProducts: 0, halfStepJobs: 0, close: async () => {} });
   }
 
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
@@ -628,6 +636,10 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels, De
 
   get threads(): number {
     return (this.pool?.size ?? 0) + 1;
+  }
+
+  get minRowsPerThread(): number {
+    return this.minRows;
   }
 
   async close(): Promise<void> {
