@@ -20,6 +20,9 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
  * @property {string[]} outputs files or folders (relative to the root) the command writes, removed before it runs
  * @property {string[]} command the program and its arguments, run in the root
  * @property {string[]} [after] the steps whose outputs the command reads (by name): it starts once none of them is still to run
+ * @property {string} [staged] where the command writes the step's one output, a folder, in place of it: the output is then
+ *   removed only once the command has succeeded, and the staged folder renamed to it, so that until then the output is the
+ *   last build's (see replaceFolder); a failed or killed run leaves it so, with no record (built again next time)
  */
 
 /** Where each step's fingerprint and outputs are recorded, relative to the root. */
@@ -133,6 +136,20 @@ function writeStamps(root, stamps) {
   renameSync(temporary, file);
 }
 
+/**
+ * Puts the folder `staged` where `output` is (both relative to `root`), `output`'s old contents removed: two renames, so that
+ * `output` is missing only between them (a directory cannot be renamed onto one that holds files), not while the command
+ * wrote it. tsc --noEmit reads dist/ through the package's own name (examples/browser-vite imports 'gradscope'): when the
+ * build removed dist/ before tsc wrote it again, a type check run beside the build failed on that import (TS2307).
+ */
+function replaceFolder(root, staged, output) {
+  const old = join(root, `${output}.replaced`);
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(join(root, output))) renameSync(join(root, output), old);
+  renameSync(join(root, staged), join(root, output));
+  rmSync(old, { recursive: true, force: true });
+}
+
 /** Runs one step's command; node:child_process is loaded only when something is built. */
 async function runCommand(root, command) {
   const { spawn } = await import('node:child_process');
@@ -193,16 +210,18 @@ export async function buildOnce({ root, steps, force = false, parallel = availab
       const number = ++started;
       running.add(step.name);
       log(`gradscope: building ${step.name}, ${number} of ${total} (${why})…`);
-      for (const output of step.outputs) rmSync(join(root, output), { recursive: true, force: true });
+      for (const output of step.staged === undefined ? step.outputs : [step.staged]) rmSync(join(root, output), { recursive: true, force: true });
       const began = performance.now();
       const { code, signal, error } = await runCommand(root, step.command);
       running.delete(step.name);
       for (const wake of waiting.splice(0)) wake();
       if (code !== 0) {
         log(`gradscope: building ${step.name} failed (${error ? error.message : signal ? `killed by ${signal}` : `exit code ${code}`})`);
+        if (step.staged !== undefined) rmSync(join(root, step.staged), { recursive: true, force: true });
         failed ||= code;
         continue;
       }
+      if (step.staged !== undefined) replaceFolder(root, step.staged, step.outputs[0]);
       log(`gradscope: built ${step.name} in ${((performance.now() - began) / 1000).toFixed(1)} s`);
       stamps[step.name] = { ...print, outputs: outputSizes(root, step) };
       writeStamps(root, stamps);

@@ -48,7 +48,10 @@ export const STEPS = [
     inputs: ['src', 'tsconfig.json', 'tsconfig.build.json'],
     tool: 'typescript',
     outputs: ['dist'],
-    command: [toolBin('tsc'), '-p', 'tsconfig.build.json'],
+    // Written beside dist/ and renamed to it when tsc succeeds (the source maps' relative paths hold there): dist/ is never
+    // missing while tsc runs, where `tsc --noEmit` run beside the build would fail on examples/browser-vite's import.
+    staged: 'dist.partial',
+    command: [toolBin('tsc'), '-p', 'tsconfig.build.json', '--outDir', 'dist.partial'],
   },
   REPORT_SCRIPT_STEP,
 ];

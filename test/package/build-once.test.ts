@@ -2,7 +2,7 @@
 // make first: run on a project of its own whose "compiler" is a small script, so that each way a
 // build can be out of date is made on purpose and its rebuild (or its absence) seen.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,12 +14,15 @@ const BUILD_PLAN = pathToFileURL(resolve('scripts/build-plan.mjs')).href;
 /**
  * The compiler: writes `<out>/all.txt` (every source, joined), `<out>/sub/count.txt` (how many) and `<out>.map`,
  * logging each run in runs.log. COMPILER_KILLS_BUILD=<out> writes the first 6 characters of that all.txt and then
- * kills the build that ran it (as a closed terminal would); COMPILER_FAILS exits 1.
+ * kills the build that ran it (as a closed terminal would); COMPILER_FAILS exits 1; COMPILER_SEES=<out>:<file> has the run writing
+ * <out> log in seen.log what that file held when it started ('missing' where it did not exist).
  */
 const COMPILER = `
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 const out = process.argv[2];
 appendFileSync('runs.log', out + '\\n');
+const [seer, seen] = (process.env.COMPILER_SEES ?? '').split(':');
+if (seer === out) appendFileSync('seen.log', existsSync(seen) ? readFileSync(seen, 'utf8') : 'missing');
 const all = ['src/a.ts', 'src/deep/b.ts'].map((f) => readFileSync(f, 'utf8')).join('');
 mkdirSync(out + '/sub', { recursive: true });
 if (process.env.COMPILER_KILLS_BUILD === out) {
@@ -35,14 +38,17 @@ writeFileSync(out + '.map', 'map');
 
 /**
  * The project's build, two steps at a time: step A reads src/ and flags.json, step B src/ only; both by the compiler above.
- * EXTRA_OUTPUT names A's .map as an output; B_AFTER_A has B wait for A (its `after`).
+ * EXTRA_OUTPUT names A's .map as an output; B_AFTER_A has B wait for A (its `after`); STAGED has A write outA.partial,
+ * staged for outA (as tsc writes dist.partial for dist/).
  */
 const DRIVER = `
 import { buildOnce } from ${JSON.stringify(BUILD_ONCE)};
 const root = process.env.PROJECT;
 const node = process.execPath;
 const steps = [
-  { name: 'A', inputs: ['src', 'flags.json'], tool: 'fakec', outputs: ['outA', ...(process.env.EXTRA_OUTPUT ? ['outA.map'] : [])], command: [node, root + '/compile.mjs', 'outA', ...(process.env.EXTRA_FLAG ? [process.env.EXTRA_FLAG] : [])] },
+  process.env.STAGED
+    ? { name: 'A', inputs: ['src', 'flags.json'], tool: 'fakec', outputs: ['outA'], staged: 'outA.partial', command: [node, root + '/compile.mjs', 'outA.partial'] }
+    : { name: 'A', inputs: ['src', 'flags.json'], tool: 'fakec', outputs: ['outA', ...(process.env.EXTRA_OUTPUT ? ['outA.map'] : [])], command: [node, root + '/compile.mjs', 'outA', ...(process.env.EXTRA_FLAG ? [process.env.EXTRA_FLAG] : [])] },
   { name: 'B', inputs: ['src'], tool: 'fakec', outputs: ['outB'], command: [node, root + '/compile.mjs', 'outB'], ...(process.env.B_AFTER_A ? { after: ['A'] } : {}) },
 ];
 process.exitCode = await buildOnce({ root, steps, force: process.argv.includes('--force'), parallel: 2 });
@@ -164,6 +170,25 @@ describe('a build run again', () => {
     const run = build();
     expect(run.compiled).toEqual(['outA', 'outB']);
     expect(build().compiled).toEqual([]);
+  });
+
+  it("with a staged output keeps the last build's output until the command succeeds, then puts the staged one in its place whole", () => {
+    // tsc --noEmit reads dist/ through the package's own name: removed while tsc wrote it again, a type check beside the build failed.
+    write('outA/left.txt', 'an output of an older build');
+    write('src/a.ts', 'alpha 2\n');
+    const run = build({ env: { STAGED: '1', COMPILER_SEES: 'outA.partial:outA/all.txt' } });
+    expect(run.compiled).toEqual(['outA.partial', 'outB']);
+    expect(readFileSync(join(project, 'seen.log'), 'utf8')).toBe('alpha\nbeta\n');
+    expect(readFileSync(join(project, 'outA/all.txt'), 'utf8')).toBe('alpha 2\nbeta\n');
+    expect(['outA/left.txt', 'outA.partial', 'outA.replaced'].filter((f) => existsSync(join(project, f)))).toEqual([]);
+    expect(build({ env: { STAGED: '1' } }).compiled).toEqual([]);
+    // A failed run leaves the last output and no staged folder, and is built again next time.
+    write('src/a.ts', 'alpha 3\n');
+    expect(build({ env: { STAGED: '1', COMPILER_FAILS: '1' } }).status).not.toBe(0);
+    expect(readFileSync(join(project, 'outA/all.txt'), 'utf8')).toBe('alpha 2\nbeta\n');
+    expect(existsSync(join(project, 'outA.partial'))).toBe(false);
+    expect(build({ env: { STAGED: '1' } }).compiled).toEqual(['outA.partial', 'outB']);
+    expect(readFileSync(join(project, 'outA/all.txt'), 'utf8')).toBe('alpha 3\nbeta\n');
   });
 
   it('with --force rebuilds everything', () => {
