@@ -319,7 +319,7 @@ export async function tfjsModelOf(jsonPath: string, model: unknown, bytes: Uint8
     if (!isObject(model)) throw badModel('model.json', 'expected a JSON object');
     // model.json's own refusals first (its topology, loss, metadata), as fromTfjsLayers gives them; then its manifest's
     // weights and shard names, before any shard is read; then each group's shard files.
-    const readWeights = isBlockTfjsModel(model) ? blockTfjsLayersReader(model) : tfjsLayersReader(model, { loss: options.loss });
+    const readWeights = isBlockTfjsModel(model) ? blockTfjsLayersReader(model, options.loss) : tfjsLayersReader(model, { loss: options.loss });
     readWeightGroups(model);
     const files: string[] = [];
     const groupShards: string[][] = []; // each group's shard names, as its paths give them

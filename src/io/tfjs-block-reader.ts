@@ -23,7 +23,7 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
   checkKnownKeys(options, keysOf<TfjsImportOptions>({ loss: true }), 'blockModelFromTfjsLayers');
   checkNotWholeTfjsModel(modelJson, 'blockModelFromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
-  if (isBlockTfjsModel(json)) return blockTfjsLayersReader(json)(weightData);
+  if (isBlockTfjsModel(json)) return blockTfjsLayersReader(json, options.loss)(weightData);
   const model = tfjsLayersReader(json, options)(weightData);
   return 'kind' in model ? model : { ...denseAsBlockModel(model), ...(model.imported && { imported: model.imported }) };
 }

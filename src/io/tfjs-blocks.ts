@@ -25,6 +25,7 @@ import { moduleIndices } from '../layers/block-layout.js';
 import { rethrowThrough } from '../model-limits.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter } from '../network/block-model-check.js';
 import { badModel } from './model-data.js';
+import { checkAgrees } from './import-options.js';
 import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 import { recordedTrainedOn } from '../trained-on.js';
@@ -179,12 +180,15 @@ const MEANINGFUL = ['units', 'activation', 'alpha', 'axis', 'epsilon', 'momentum
 /**
  * Reads a block network gradscope wrote as a tfjs layers model, parsed model.json whose metadata is a block network's
  * (isBlockTfjsModel), in two steps as tfjsLayersReader: the specs from the metadata, checked against the topology layer by
- * layer, now; the tensors from the weights when given. BAD_MODEL_FILE names the layer, weight or field at fault.
+ * layer, now; the tensors from the weights when given. BAD_MODEL_FILE names the layer, weight or field at fault; a `givenLoss`
+ * (the loss option) other than the one the metadata records, INVALID_OPTION (ContradictedImportOption).
  */
-export function blockTfjsLayersReader(json: Record<string, unknown>): (weightData: Uint8Array | ArrayBuffer) => BlockModelData {
+export function blockTfjsLayersReader(json: Record<string, unknown>, givenLoss?: string): (weightData: Uint8Array | ArrayBuffer) => BlockModelData {
   const meta = (json.userDefinedMetadata as { gradscope: { loss: unknown; inputs: unknown; layers: unknown; batchesTracked?: unknown; initialisation?: unknown; trainedOn?: unknown } }).gradscope;
   const where = 'userDefinedMetadata.gradscope';
   const { loss, inputs, layers, layout } = checkBlockArchitecture(meta, where, badModel);
+  // The file records its loss: a loss option that agrees is taken, one that contradicts it refused (import-options.ts' rule).
+  checkAgrees('loss', givenLoss, `${where}.loss`, loss);
   const plan = rethrowThrough(badModel, `${where}.layers`, () => tfjsPlan(layers, inputs));
   const { layers: topology, list } = topologyLayers(json);
   if (topology.length !== plan.length) throw badModel(list, `${topology.length} layers, but the specs in ${where}.layers make ${plan.length}`);

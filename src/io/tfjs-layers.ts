@@ -22,7 +22,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { checkedBlockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { fileListItem } from '../layer-names.js';
-import { UnstatedImportOptions } from './import-options.js';
+import { checkAgrees, UnstatedImportOptions } from './import-options.js';
 import { batchInputWidth, checkNotWholeTfjsModel, gradscopeMetadata, inputWidth, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 import { counted } from '../counted.js';
@@ -35,8 +35,9 @@ export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsW
 /** What to assume when model.json does not say which loss the model was trained with. */
 export interface TfjsImportOptions {
   /**
-   * The loss the model was trained with. Wins over a Keras training config (gradscope's own
-   * metadata wins over it). Default: the training config's loss, else the loss createNetwork would
+   * The loss the model was trained with. Wins over a Keras training config. Beside gradscope's own
+   * metadata, which records the loss, it must be the one recorded (INVALID_OPTION naming both
+   * otherwise). Default: gradscope's metadata's loss, else the training config's, else the loss createNetwork would
    * pick ('cross-entropy' for a softmax output, else 'mse'), noted in `imported.lossFrom`.
    */
   loss?: Loss;
@@ -243,7 +244,12 @@ function builtWidth(layer: Record<string, unknown>, where: string): number | und
  */
 function readModelLoss(json: Record<string, unknown>, options: TfjsImportOptions, activations: OutputActivation[], notes: string[]): { loss: Loss; lossFrom: string } {
   const ours = gradscopeMetadata(json).loss;
-  if (ours !== undefined) return { loss: readLoss(ours, 'userDefinedMetadata.gradscope.loss'), lossFrom: 'userDefinedMetadata.gradscope.loss' };
+  if (ours !== undefined) {
+    const loss = readLoss(ours, 'userDefinedMetadata.gradscope.loss');
+    // Taken where it agrees, refused where it contradicts the file's own record: never ignored unsaid (import-options.ts).
+    checkAgrees('loss', options.loss, 'userDefinedMetadata.gradscope.loss', loss);
+    return { loss, lossFrom: 'userDefinedMetadata.gradscope.loss' };
+  }
   const topology = isObject(json.modelTopology) ? json.modelTopology : {};
   const [field, training] = (
     [

@@ -1,13 +1,21 @@
-// One rule for import options beside what a safetensors file records, dense or block: an option that
+// One rule for import options beside what a safetensors file (or a tfjs model gradscope wrote) records, dense or block: an option that
 // agrees is taken, one that contradicts the file is refused naming both values, and one the file
 // gives no room for (a hidden activation of a one-layer model, a module expression or a layer order
 // beside gradscope's own block metadata) is refused saying why; none is ignored in silence. Before
 // this rule a block file took --activation, --output, --layers and --pytorch and kept its own.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContradictedImportOption, UnreadImportOption, blockActivations } from '../../src/io/import-options.js';
 import { fromSafetensors, readSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
 import { encodeSafetensors } from '../../src/io/safetensors-format.js';
+import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
+import { blockModelToTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-block-reader.js';
+import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { createNetwork } from '../../src/api/network.js';
 import type { ModelData } from '../../src/network/model-file.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { blockModelOf, EXAMPLE_SPECS } from '../util/block-model.js';
@@ -102,5 +110,41 @@ describe('the same rule for a dense chain and a module expression', () => {
     expect(blockModelFromSafetensors(plain, { pytorch: expression, loss: 'cross-entropy' }).layers).toEqual(model.layers);
     await expectError(() => blockModelFromSafetensors(plain, { pytorch: expression, loss: 'cross-entropy', output: 'softmax' }), 'INVALID_OPTION', /^the output option does not apply: the module expression \(pytorch option\) gives every layer's activation$/);
     await expectError(() => readSafetensors(plain, { pytorch: expression, loss: 'cross-entropy', layers: ['0'] }), 'INVALID_OPTION', /^the layers option does not apply: the pytorch option's module expression names the tensors/);
+  });
+});
+
+// json54 #3: a tfjs model gradscope wrote records its loss in userDefinedMetadata.gradscope, which won over a `{ loss }`
+// option in silence; now the option is taken where it agrees and refused where it contradicts, as beside safetensors.
+describe('a tfjs layers model gradscope wrote, beside the loss option', () => {
+  const chainModel = async () => {
+    const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 2, backend: 'ref' });
+    const chain = toTfjsLayers(net);
+    net.dispose();
+    return chain;
+  };
+  // No residual block: a tfjs Sequential cannot hold one.
+  const specs: LayerSpec[] = [{ type: 'dense', units: 5, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 2, activation: 'softmax' }];
+  const blocks = blockModelToTfjsLayers(blockModelOf(specs, 3, 'cross-entropy', 5));
+  const refusal = (given: string, recorded: string) => `loss option '${given}' contradicts userDefinedMetadata.gradscope.loss '${recorded}', which the file records; leave the option out, or give '${recorded}'`;
+
+  it('takes a loss that agrees, the same model as without it', async () => {
+    const chain = await chainModel();
+    expect(fromTfjsLayers(chain.modelJson, chain.weightData, { loss: 'mse' })).toEqual(fromTfjsLayers(chain.modelJson, chain.weightData));
+    expect(blockModelFromTfjsLayers(blocks.modelJson, blocks.weightData, { loss: 'cross-entropy' })).toEqual(blockModelFromTfjsLayers(blocks.modelJson, blocks.weightData));
+  });
+
+  it('refuses one that contradicts it, naming both, by every route', async () => {
+    const chain = await chainModel();
+    const chainRefused = thrown(() => fromTfjsLayers(chain.modelJson, chain.weightData, { loss: 'cross-entropy' }));
+    expect(chainRefused).toBeInstanceOf(ContradictedImportOption);
+    expect((chainRefused as Error).message).toBe(refusal('cross-entropy', 'mse'));
+    expect(() => blockModelFromTfjsLayers(chain.modelJson, chain.weightData, { loss: 'cross-entropy' })).toThrow(refusal('cross-entropy', 'mse'));
+    const blockRefused = thrown(() => blockModelFromTfjsLayers(blocks.modelJson, blocks.weightData, { loss: 'mse' }));
+    expect(blockRefused).toBeInstanceOf(ContradictedImportOption);
+    expect((blockRefused as Error).message).toBe(refusal('mse', 'cross-entropy'));
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-tfjs-loss-'));
+    await writeModelFile(blockModelOf(specs, 3, 'cross-entropy', 5), join(folder, 'blocks-tfjs/'));
+    await expectError(() => readModelFile(join(folder, 'blocks-tfjs/'), { loss: 'mse' }), 'INVALID_OPTION', new RegExp(`${refusal('mse', 'cross-entropy').replace(/[.()]/g, '\\$&')}$`));
+    expect(await readModelFile(join(folder, 'blocks-tfjs/'), { loss: 'cross-entropy' })).toEqual(await readModelFile(join(folder, 'blocks-tfjs/')));
   });
 });
