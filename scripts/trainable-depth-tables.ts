@@ -16,6 +16,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { parseJsonLine } from '../src/cli/command.js';
 import { paperNotes } from '../src/studies/paper-experiments-report.js';
 import type { PaperExperiment } from '../src/studies/paper-experiment.js';
 import { BUDGET_ROWS_HEADER, boundaryTable, budgetMatrix, budgetRowCells, learningRateTable } from '../src/studies/trainable-depth-budget-report.js';
@@ -55,7 +56,7 @@ const ALIGNMENT = /^\|(\s*:?-+:?\s*\|)+$/;
  * and "-Infinity" (src/cli/command.ts jsonLine), which this turns back into numbers.
  */
 export function parseStudyJson(text: string): StudyJson {
-  return JSON.parse(text, (_key, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as StudyJson;
+  return parseJsonLine(text) as StudyJson;
 }
 
 /**

@@ -205,6 +205,11 @@ export function jsonLine(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && Math.abs(v) === Infinity ? String(v) : v)) + '\n';
 }
 
+/** What jsonLine wrote, read back: the strings "Infinity" and "-Infinity" as the numbers they stand for (SyntaxError: not JSON). */
+export function parseJsonLine(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
+}
+
 /** Flags several commands share, each with its one meaning. */
 export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables (±Infinity as "Infinity", "-Infinity")' };
 export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist), with --json too' };

@@ -56,8 +56,19 @@ export interface TrainableDepthOptions {
   seed?: number;
   /** Backend of the networks (default 'wasm'). */
   backend?: BackendChoice;
-  /** Called after each (remedy, depth), in order (default: none). */
+  /**
+   * Called after each (remedy, depth), in order, measured or taken from `measured` (default: none). A plain function, as
+   * every study's callbacks (an async one is refused); a promise it returns is awaited before the next network trains: a
+   * caller writing each row to a file as the study goes has it written before the next network's minutes of training.
+   */
   onRow?: (row: TrainableDepthRow) => void;
+  /**
+   * Rows an earlier run of this same set-up measured (a stopped run's rows, read back from its `--json-file`): each is
+   * taken as it is, its network not trained again (default: none). Each must be a (remedy, depth) of this run, listed
+   * once; that the earlier run had this run's set-up (width, epochs, digits, seed, backend) is the caller's to check,
+   * as the CLI's --json-file does (its set-up is written beside its rows).
+   */
+  measured?: readonly TrainableDepthRow[];
 }
 
 /** One (remedy, depth) of the study. The measurements are null where it did not run (notRun says why). */
@@ -396,23 +407,50 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
   };
 }
 
+/**
+ * `measured` (TrainableDepthOptions.measured) by remedy and depth, checked against the run's remedies and depths
+ * (INVALID_OPTION naming the entry: not a row, not a network of this run, listed twice).
+ */
+function measuredRows(measured: readonly TrainableDepthRow[] | undefined, remedies: readonly TrainableDepthRemedy[], depths: readonly number[]): Map<string, TrainableDepthRow> {
+  const byNetwork = new Map<string, TrainableDepthRow>();
+  if (measured === undefined) return byNetwork;
+  if (!Array.isArray(measured)) throw invalidOption(`measured: expected the rows of an earlier run of this set-up, got ${shownArgument(measured)}`);
+  measured.forEach((row: unknown, i) => {
+    const { remedy, depth } = (typeof row === 'object' && row !== null ? row : {}) as Partial<TrainableDepthRow>;
+    if (typeof remedy !== 'string' || typeof depth !== 'number') throw invalidOption(`measured[${i}]: expected a row of the study ({ remedy, depth, … }), got ${shownArgument(row)}`);
+    if (!remedies.some((r) => r.key === remedy) || !depths.includes(depth)) {
+      throw invalidOption(`measured[${i}]: ${remedy} at ${counted(depth, 'hidden layer')} is not a network of this run (remedies ${remedies.map((r) => r.key).join(', ')}; depths ${depths.join(', ')})`);
+    }
+    const key = networkKey(remedy, depth);
+    if (byNetwork.has(key)) throw invalidOption(`measured[${i}]: ${remedy} at ${counted(depth, 'hidden layer')} is listed twice`);
+    byNetwork.set(key, row as TrainableDepthRow);
+  });
+  return byNetwork;
+}
+
+/** One network of the study by its remedy and depth, as a key. */
+const networkKey = (remedy: string, depth: number) => `${remedy} ${depth}`;
+
 /** The trainable-depth study (see the module comment). */
 export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}): Promise<TrainableDepthResult> {
   checkKnownKeys(
     options,
-    keysOf<TrainableDepthOptions>({ depths: true, width: true, epochs: true, remedies: true, trainRows: true, testRows: true, seed: true, backend: true, onRow: true }),
+    keysOf<TrainableDepthOptions>({ depths: true, width: true, epochs: true, remedies: true, trainRows: true, testRows: true, seed: true, backend: true, onRow: true, measured: true }),
     'runTrainableDepthStudy',
   );
   const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: TRAINABLE_DEPTHS });
   checkCallback(options.onRow, 'onRow');
+  const measured = measuredRows(options.measured, remedies, depths);
   const data = await loadStudyData(trainRows, testRows);
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {
     for (const depth of depths) {
       const notRun = skipReason(remedy, depth);
-      const row = notRun !== undefined ? { remedy: remedy.key, depth, ...UNMEASURED, notRun } : await runOne(remedy, depth, width, epochs, seed, options.backend, data);
+      const row =
+        measured.get(networkKey(remedy.key, depth)) ??
+        (notRun !== undefined ? { remedy: remedy.key, depth, ...UNMEASURED, notRun } : await runOne(remedy, depth, width, epochs, seed, options.backend, data));
       rows.push(row);
-      options.onRow?.(row);
+      await options.onRow?.(row);
     }
   }
   return {

@@ -1,5 +1,5 @@
 /**
- * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1|0|only] [--paper-ids a,b] [--paper-epochs N] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1|0|only] [--paper-ids a,b] [--paper-epochs N] [--train 9000] [--test 1000] [--seed 1] [--json] [--json-file FILE] [--html FILE]
  * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget; then
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
@@ -31,8 +31,9 @@ import { PAPER_BATCH_NORM_RUNS, PAPER_IDS, runPaperExperiments, type PaperExperi
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, budgetNote, deepestNote, deepestTable, remediesTable, ROWS_HEADER, rowCells, trainableDepthReportSection, infiniteRatioNote, unmeasuredDeltaNote, WALL_SECONDS_NOTE, zeroRatioNote } from '../../studies/trainable-depth-report.js';
-import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkDistinctFiles, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print, printErr, type Terminal } from '../terminal.js';
+import { partialText, readSavedStudy, writeStudyFile } from '../study-json-file.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { gradscopeLine } from '../invocation.js';
@@ -253,6 +254,13 @@ export const studyTrainableDepthCommand = command({
     SEED_FLAG,
     BACKEND_FLAG,
     JSON_FLAG,
+    {
+      name: 'json-file',
+      value: 'FILE',
+      about:
+        "also write --json's object to FILE as the study goes, after each network (a stopped run leaves what it measured, its \"partial\" saying what is missing); " +
+        'given a file a stopped run of the same set-up left, measure only the rest (another set-up is refused)',
+    },
     HTML_FLAG,
   ],
   example: 'study trainable-depth --quick --html trainable-depth.html',
@@ -265,6 +273,7 @@ export const studyTrainableDepthCommand = command({
     if (papers === 'only') {
       const given = TABLE_FLAGS.find((flag) => args.flags.has(flag));
       if (given) throw new UsageError(`--${given} sets the study's table or budget sweep, which --papers only does not run: leave it out`);
+      if (args.flags.has('json-file')) throw new UsageError("--json-file writes the study's table as it goes, which --papers only does not run: give --json instead");
       return runPapersOnly(args, terminal, json);
     }
     const depths = wholeListFlag(args, 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined);
@@ -290,24 +299,75 @@ export const studyTrainableDepthCommand = command({
     const setup = checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
     if (budgets.length) checkOptionsAsUsage(args, setupFlags('budget-depths'), () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
     const html = await outputFileFlag(args, 'html');
+    const jsonFile = await outputFileFlag(args, 'json-file');
+    await checkDistinctFiles(args, ['html', 'json-file'], []);
+    const fileSetup = {
+      study: 'trainable-depth',
+      depths: setup.depths,
+      width: setup.width,
+      epochs: setup.epochs,
+      remedies: setup.remedies.map((r) => r.key),
+      trainRows: setup.trainRows,
+      testRows: setup.testRows,
+      seed: setup.seed,
+      backend: backend ?? 'wasm',
+      budgets,
+      budgetDepths: budgets.length ? (budgetDepths ?? BUDGET_DEPTHS) : null,
+      papers: papers === 'with' ? { ids: choices.ids ?? PAPER_IDS, epochs: choices.epochs ?? null } : null,
+    };
+    const saved = jsonFile === undefined ? undefined : await readSavedStudy(jsonFile, fileSetup);
+    const networks = setup.remedies.length * setup.depths.length;
+    if (saved) {
+      const before = [
+        `${saved.rows.length} of ${counted(networks, 'network')} of the table`,
+        budgets.length && saved.budgetSweep !== undefined ? 'the budget sweep' : '',
+        papers === 'with' && saved.papers !== undefined ? "the papers' experiments" : '',
+      ].filter(Boolean);
+      // A progress line ('…: done'), as the others on stderr.
+      printErr(terminal, `${PROGRESS_LABEL}: ${before.join(', ')} measured before, taken from ${shellWord(jsonFile!)}: done`);
+    }
+    const save = (value: object, missing?: string) => (jsonFile === undefined ? undefined : writeStudyFile(jsonFile, { ...value, setup: fileSetup }, missing && partialText(missing)));
+    const after = [budgets.length ? 'the budget sweep' : '', papers === 'with' ? "the papers' experiments" : ''].filter(Boolean).join(' and ');
+    // What the file held beyond the table stays in it while the table's rows are written again.
+    const kept = { ...(saved?.budgetSweep !== undefined && { budgetSweep: saved.budgetSweep }), ...(saved?.papers !== undefined && { papers: saved.papers }) };
     const progress = rowProgress(terminal, setup);
-    const result = await runTrainableDepthStudy({ ...options, backend, onRow: progress.onRow });
+    const rows: TrainableDepthRow[] = [];
+    const result = await runTrainableDepthStudy({
+      ...options,
+      backend,
+      measured: saved?.rows,
+      onRow: (row) => {
+        progress.onRow(row);
+        rows.push(row);
+        return save({ rows, ...kept }, `${rows.length} of ${networks} networks of the table measured${after && `; ${after} not yet`}`);
+      },
+    });
     progress.done();
+    if (after) await save({ ...result, ...kept }, `the table measured; ${after} not yet`);
     const sweep =
-      budgets.length > 0
-        ? await runBudgetSweep({
-            budgets,
-            depths: budgetDepths,
-            width: options.width,
-            epochs: options.epochs,
-            trainRows: options.trainRows,
-            testRows: options.testRows,
-            seed: options.seed,
-            backend,
-            onNetwork: (n) => printErr(terminal, `${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done`),
-          })
-        : null;
-    const experiments = papers === 'with' ? await runPaperExperiments({ trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend, ...choices, ...paperProgress(terminal) }) : [];
+      saved?.budgetSweep !== undefined
+        ? (saved.budgetSweep as BudgetSweepResult | null)
+        : budgets.length > 0
+          ? await runBudgetSweep({
+              budgets,
+              depths: budgetDepths,
+              width: options.width,
+              epochs: options.epochs,
+              trainRows: options.trainRows,
+              testRows: options.testRows,
+              seed: options.seed,
+              backend,
+              onNetwork: (n) => printErr(terminal, `${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done`),
+            })
+          : null;
+    if (papers === 'with') await save({ ...result, budgetSweep: sweep, ...kept }, `${sweep ? 'the table and the budget sweep' : 'the table'} measured; the papers' experiments not yet`);
+    const experiments =
+      saved?.papers !== undefined
+        ? (saved.papers as PaperExperiment[])
+        : papers === 'with'
+          ? await runPaperExperiments({ trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend, ...choices, ...paperProgress(terminal) })
+          : [];
+    await save({ ...result, budgetSweep: sweep, papers: experiments });
     const report = await htmlReport(html, () => ({ sections: [trainableDepthReportSection(result, trainableDepthLine(terminal.invokedAs)), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] }));
     if (json) {
       terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));
