@@ -84,7 +84,7 @@ describe("docs/curvature.md's plateau table", () => {
     said(/\(to first order it would be [\d.]+\), the most of\s+the steps tried \(3 the longest: where its descent ends they do not tell\)/);
     expect([bestDescent(start.descent)!.step, Math.max(...DESCENT_STEPS)]).toEqual([3, 3]);
     expect(start.verdict).toBe('strong negative curvature');
-    // "±v's mean drop 0.513× what the slope gives, 2.6 % above the ½ at which the gradient would outweigh it": the ratio the band rests on, and its margin
+    // "±v's mean drop 0.512× what the slope gives, 2.4 % above the ½ at which the gradient would outweigh it": the ratio the band rests on, and its margin
     const [ratio, margin] = said(/±v's mean drop ([\d.]+)× what the slope gives, ([\d.]+) % above the ½ at which the gradient would outweigh it/);
     const measured = dropRatio(start.gradientNorm, start.descent, start.probes);
     expect(ratio).toBe(measured.toPrecision(3));
