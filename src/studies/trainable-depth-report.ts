@@ -8,6 +8,7 @@ import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-d
 import { canBeInactive, hasBatchNorm, hasRezeroGate, type ZeroCause } from './gradient-ratios.js';
 import { RATIO_COLUMNS, type RatioColumn, type ZeroCauses } from './trainable-depth-run.js';
 import { percentText } from '../percent-text.js';
+import { ACCURACY_STANDARD_ERRORS } from './accuracy-errors.js';
 import type { NetworkOptions } from '../network/config.js';
 import { lossText } from '../loss-text.js';
 import { chanceOf } from '../flow/chance.js';
@@ -169,7 +170,7 @@ export function deepestCell(result: TrainableDepthResult, deepest: Pick<DeepestT
 /** What DEEPEST_HEADER's column says, for the line under its table: the line's margin on this run's held-out digits, and the seed. */
 export function deepestNote(result: TrainableDepthResult): string {
   return (
-    `${DEEPEST_HEADER}: the deepest depth whose held-out accuracy is above ${100 * ACCURACY_GOAL} % by more than 2 binomial standard errors; ` +
+    `${DEEPEST_HEADER}: the deepest depth whose held-out accuracy is above ${100 * ACCURACY_GOAL} % by more than ${ACCURACY_STANDARD_ERRORS} binomial standard errors; ` +
     `"on the line at" names the deeper depths whose accuracy lies ${lineText(result.testRows)}, where this one run (seed ${result.seed}) decides neither way.`
   );
 }
@@ -331,7 +332,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult, studyC
     bars: [
       {
         id: 'trainable-depth-deepest',
-        title: `Deepest network above ${goal} held-out accuracy by more than 2 standard errors, per remedy (hidden layers, log scale)`,
+        title: `Deepest network above ${goal} held-out accuracy by more than ${ACCURACY_STANDARD_ERRORS} standard errors, per remedy (hidden layers, log scale)`,
         xLabel: 'hidden layers',
         ticks: result.depths,
         // A missing bar says how near the remedy came (its table cell: "none (best 89.7 % at 50)"): read as bare "none", a
