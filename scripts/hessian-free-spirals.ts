@@ -12,6 +12,7 @@ import { HessianFree, type HessianFreeOptions } from '../src/optim/hessian-free.
 import { planarDataset, splitDataset } from '../demo/src/datasets.js';
 import { networkOptions } from '../demo/src/architecture.js';
 import { DEFAULTS } from '../demo/src/settings.js';
+import { batchesPerEpoch } from '../src/epoch-batches.js';
 
 const steps = Number(process.argv[2] ?? 1800);
 const batches = (process.argv[3] ?? '32,280').split(',').map(Number);
@@ -25,7 +26,7 @@ for (const batchSize of batches) {
     const [x, y] = [rows(train.x), rows(train.y)];
     const net = await createNetwork(networkOptions({ ...DEFAULTS, seed }, 2, 2));
     const hf = new HessianFree(net, options);
-    const perEpoch = Math.ceil(x.length / batchSize);
+    const perEpoch = batchesPerEpoch(x.length, batchSize);
     const every = Math.max(1, Math.round(steps / 10 / perEpoch)) * perEpoch;
     const shares: string[] = [];
     let best = { share: 0, step: 0 };

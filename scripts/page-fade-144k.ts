@@ -15,6 +15,7 @@ import { diagnose } from '../src/flow/diagnose.js';
 import { networkOptions } from '../demo/src/architecture.js';
 import { planarDataset, probeOf, splitDataset } from '../demo/src/datasets.js';
 import { DEFAULTS } from '../demo/src/settings.js';
+import { batchesPerEpoch } from '../src/epoch-batches.js';
 
 const every = Number(process.argv[2] ?? 256);
 const seeds = (process.argv[3] ?? '1,2').split(',').map(Number);
@@ -27,7 +28,7 @@ for (const seed of seeds) {
   const probe = probeOf(train);
   const meanLoss = () => net.gradients(probe.x, probe.y).layers.map((layer) => layer.biasNorm);
   const start = meanLoss();
-  const epochs = Math.ceil(steps / Math.ceil(train.x.rows / settings.batchSize));
+  const epochs = Math.ceil(steps / batchesPerEpoch(train.x.rows, settings.batchSize));
   const began = performance.now();
   const { trace } = net.train(train.x, train.y, { epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, trace: { every } });
   const end = meanLoss();

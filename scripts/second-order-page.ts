@@ -16,6 +16,7 @@ import { networkOptions } from '../demo/src/architecture.js';
 import { DEFAULTS, type Settings } from '../demo/src/settings.js';
 import { pageDiagnosis, remedySetting } from '../demo/src/remedies.js';
 import { optimizerFor } from '../demo/src/run-optimizer.js';
+import { batchesPerEpoch } from '../src/epoch-batches.js';
 
 const steps = Number(process.argv[2] ?? 1800);
 const seeds = (process.argv[3] ?? '1,2,3').split(',').map(Number);
@@ -49,7 +50,7 @@ for (const seed of seeds) {
     const net = await createNetwork(networkOptions(run, SHAPE.inputs, SHAPE.classes));
     const { optimizer } = optimizerFor(net, run, { x: train.x, y: train.y });
     const learningRate = optimizer.choosesOwnSteps ? {} : { learningRate: run.learningRate };
-    const perEpoch = Math.ceil(x.length / Math.min(run.batchSize, x.length));
+    const perEpoch = batchesPerEpoch(x.length, run.batchSize);
     const every = Math.max(1, Math.round(steps / 10 / perEpoch)) * perEpoch;
     const shares: string[] = [];
     let best = { share: 0, step: 0 };

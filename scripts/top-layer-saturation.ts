@@ -12,11 +12,12 @@
  */
 import { createNetwork, loadMnist } from '../src/node.js';
 import { topLayerSaturation } from '../src/studies/activations-saturation.js';
+import { batchesPerEpoch } from '../src/epoch-batches.js';
 
 const epochs = Number(process.argv[2] ?? 300);
 const { train, test } = await loadMnist();
 const net = await createNetwork({ sizes: [784, 64, 64, 64, 64, 64, 10], activation: 'sigmoid', init: 'standard', loss: 'cross-entropy', seed: 1 });
-const perEpoch = Math.ceil(train.x.rows / 32);
+const perEpoch = batchesPerEpoch(train.x.rows, 32);
 const accuracy: number[] = [];
 const started = performance.now();
 net.train(train.x, train.y, {
