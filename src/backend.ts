@@ -16,8 +16,8 @@ import { invalidOption, shown } from './errors.js';
 import type { Kernels } from './kernels.js';
 import { MODEL, type ModelOwner } from './model.js';
 import { createRefKernels } from './ref/ref-kernels.js';
-import { coresAvailable } from './wasm/threads/pool.js';
-import { checkThreads, createThreadedWasmKernels, DEFAULT_MIN_ROWS, type ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
+import { importChunk } from './chunk-import.js';
+import type { ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmKernels } from './wasm/wasm-kernels.js';
 
 /** Where a network's arithmetic runs: 'wasm' (the SIMD WebAssembly core, or its scalar build without SIMD), 'ref' (plain TypeScript, float64: the oracle) or your own Kernels object. */
@@ -35,7 +35,8 @@ export interface BackendOptions {
    * (INVALID_OPTION), as they only add hand-offs. A product is split only when every thread gets at
    * least 20 batch rows (and it has 2²¹ flops): with n threads, batches under 20·n rows run on the
    * main thread alone, as with threads 1. Where threads cannot run, the network runs on one thread
-   * and `network.kernels.threadsFallback` says why.
+   * and `network.kernels.threadsFallback` says why. The threads' code loads when a network first asks
+   * for n ≥ 2 (in a bundled page, a chunk of its own: where it cannot be fetched, IO_ERROR).
    *
    * The same bits on every thread count: each split kernel computes every value as one thread
    * does (products by batch rows; ∂W by its columns, beside ∂input, or on two threads by batch rows where one thread
@@ -118,15 +119,22 @@ export function checkBackendChoice(choice: unknown): asserts choice is BackendCh
 
 /** Kernels for `options`, and the release their holder calls on dispose (a no-op unless counted). */
 export async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
-  const threads = options.threads === undefined ? 1 : checkThreads(options.threads);
   const choice = options.backend;
-  if (threads === 1) {
+  if (options.threads === undefined || options.threads === 1) {
     checkBackendChoice(choice);
     if (choice === undefined || choice === 'wasm') return sharedWasm.acquire();
     if (choice === 'ref') return { kernels: createRefKernels(), release: () => {} };
     // The exported kernels check every call (src/checked-kernels.ts); a network's sizes are checked once, in its config.
     return { kernels: uncheckedKernels(choice), release: () => {} };
   }
+  // Loaded only here, so a page on one thread does not carry the threads' code.
+  const { checkThreads, coresAvailable, createThreadedWasmKernels, DEFAULT_MIN_ROWS } = await importChunk(
+    () => import('./wasm/threads/threads-entry.js'),
+    'threads',
+    "the threads' code",
+    'wasm/threads/threads-entry.js',
+  );
+  const threads = checkThreads(options.threads);
   if (choice !== undefined && choice !== 'wasm') {
     throw invalidOption(
       `threads: applies to backend 'wasm' only; for your own kernels use createThreadedWasmKernels({ threads: ${threads} }) as the backend`,

@@ -1,9 +1,10 @@
 /**
  * renderReport, the public entry to the HTML report: it loads the report's code (report-html.ts and the
  * charts, checks, data packing and page script it draws with) when first called, so a page that never
- * renders a report does not load it, and a bundler puts it in a chunk of its own that a page loads then.
+ * renders a report does not load it, and a bundler puts it in a chunk of its own that a page loads then
+ * (src/chunk-import.ts).
  */
-import { GradscopeError } from '../errors.js';
+import { importChunk } from '../chunk-import.js';
 import type { ReportInput } from './report-html.js';
 
 /**
@@ -21,27 +22,6 @@ import type { ReportInput } from './report-html.js';
  * as it ran (a bundle's fault, not the server's), IO_ERROR saying so.
  */
 export async function renderReport(input: ReportInput): Promise<string> {
-  const { renderReport: render } = await import('./report-html.js').catch((cause: unknown) => {
-    const code = "the report's code (gradscope's flow/report-html.js, in a bundled page a chunk of its own";
-    throw new GradscopeError(
-      'IO_ERROR',
-      notFound(cause) ? `renderReport: could not load ${code}; serve every file the build wrote): ${String(cause)}` : `renderReport: ${code}) was fetched but failed as it ran: ${String(cause)}`,
-    );
-  });
+  const { renderReport: render } = await importChunk(() => import('./report-html.js'), 'renderReport', "the report's code", 'flow/report-html.js');
   return render(input);
-}
-
-/** The words a dynamic import's TypeError says a module's file was not there with: Chromium's and Node's, Firefox's, Safari's. */
-const NOT_FOUND_WORDS = /Failed to fetch dynamically imported module|Cannot find module|error loading dynamically imported module|Importing a module script failed/;
-
-/**
- * Whether a dynamic import failed for want of the module's file (not served, not found: Node's
- * ERR_MODULE_NOT_FOUND, a browser's TypeError in its words) rather than in the module as it ran
- * (a ReferenceError of a minified bundle); its causes are read too (a bundler or runner may wrap it).
- */
-function notFound(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if ((e as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' || (e.name === 'TypeError' && NOT_FOUND_WORDS.test(e.message))) return true;
-  }
-  return false;
 }

@@ -9,7 +9,8 @@
  */
 import { counted } from '../counted.js';
 import type { Kernels } from '../kernels.js';
-import { ONE_THREAD_ASKED, type ThreadedWasmKernels } from '../wasm/threads/threaded-kernels.js';
+import { ONE_THREAD_ASKED } from '../wasm/threads/one-thread-asked.js';
+import type { ThreadedWasmKernels } from '../wasm/threads/threaded-kernels.js';
 
 /** The counters of split work threaded kernels keep (ThreadedWasmKernels). */
 type SplitCounters = Pick<ThreadedWasmKernels, 'threads' | 'threadsFallback' | 'minRowsPerThread' | 'splitProducts' | 'splitCopies' | 'splitPasses' | 'pairedProducts' | 'halfStepJobs'>;

@@ -1,7 +1,8 @@
 // The visualizer in headless Chromium: built with Vite (no Node built-in may reach the bundle),
 // served on 127.0.0.1, driven like a user. Screenshots go to test-artifacts/ (the README's are made
 // by scripts/readme-images.ts, not here).
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'playwright-core';
@@ -49,6 +50,7 @@ import { PROBE_ROWS } from '../../demo/src/datasets.js';
 import { grouped } from '../../src/counted.js';
 import { HESSIAN_FREE_BATCH, wantedBatchSize } from '../../src/optimizer-defaults.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { quotedOn } from '../util/page-numbers.js';
 import { CURVATURE_HOW_TO_ON_PAGE, CURVATURE_POINTER, pageParagraphs } from '../../demo/src/summary-paragraphs.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import type { MeanLossGradient } from '../../src/flow/mean-loss-gradient.js';
@@ -65,6 +67,10 @@ const PHONE = { width: 390, height: 844 };
 const NARROW_PHONE = { width: 320, height: 640 };
 const CHARTS = ['chart-loss', 'chart-gradients', 'chart-heatmap', 'chart-saturation', 'chart-boundary', 'chart-diagram'];
 const STEPS = 200;
+/** A mark of the threads' code in a chunk: the headers a page needs for them (src/wasm/threads/pool.ts), a string the minifier keeps. */
+const THREADS_CODE_MARK = 'Cross-Origin-Embedder-Policy: require-corp';
+/** Vite's build.chunkSizeWarningLimit by default, 500 kB, in bytes. */
+const VITE_CHUNK_WARNING_BYTES = 500_000;
 
 describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` (${NO_CHROMIUM})`}`, () => {
   let browser: Browser;
@@ -114,6 +120,22 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('bundles for the browser with no Node built-in and no bundler warning', async () => {
     expect(warnings, warnings.join('\n')).toEqual([]);
     expect(await filesReachingNode(outDir)).toEqual([]);
+  });
+
+  // Vite leaves its size reporter out of worker builds: a worker past 500 kB would build without a word, so this weighs them.
+  it("holds every chunk, the workers' too, below Vite's advisory 500 kB, and the training worker, without the threads' code, to docs/browser.md's size", async () => {
+    const assets = join(outDir, 'assets');
+    const chunks = (await readdir(assets)).filter((name) => name.endsWith('.js'));
+    const sizes = await Promise.all(chunks.map(async (name) => [name, (await readFile(join(assets, name))).length] as const));
+    expect(sizes.filter(([, bytes]) => bytes > VITE_CHUNK_WARNING_BYTES)).toEqual([]);
+    const worker = await Promise.all(chunks.filter((name) => /^worker-[\w-]+\.js$/.test(name)).map((name) => readFile(join(assets, name))));
+    expect(worker).toHaveLength(1);
+    // The page trains on one thread: the threads' code, which createNetwork loads only for threads ≥ 2, stays out of its worker.
+    expect(worker[0].toString('utf8')).not.toContain(THREADS_CODE_MARK);
+    const [minified, gzipped] = quotedOn('docs/browser.md', /the training worker's (\d+) kB \((\d+) kB gzipped\)/).map(Number);
+    for (const [measured, stated, what] of [[worker[0].length / 1000, minified, 'minified'], [gzipSync(worker[0]).length / 1000, gzipped, 'gzipped']] as const) {
+      expect(Math.abs(measured / stated - 1), `the training worker, ${what}: ${measured} kB against docs/browser.md's ${stated} kB`).toBeLessThan(0.05);
+    }
   });
 
   it('loads with no console error, looks right at 1280×800 and at a phone’s width', async () => {

@@ -101,6 +101,8 @@ async function expectPageTrainsXor(root: string, path: string): Promise<void> {
 
 /** A mark of the report's code in a chunk: its default title (src/flow/report-html.ts), a string the minifier keeps. */
 const REPORT_CODE_MARK = 'gradscope: gradient flow report';
+/** A mark of the threads' code in a chunk: the headers a page needs for them (src/wasm/threads/pool.ts), a string the minifier keeps. */
+const THREADS_CODE_MARK = 'Cross-Origin-Embedder-Policy: require-corp';
 
 describe('the packed package, installed into an empty project', () => {
   let work: string;
@@ -231,20 +233,33 @@ describe('the packed package, installed into an empty project', () => {
     await build({ root: page, base: './', publicDir: false, configFile: false, logLevel: 'warn', customLogger: warningCollector(warnings), build: { outDir: out, target: 'es2022', rolldownOptions: NO_TIMING_WARNINGS } });
     // Each chunk below Vite's advisory 500 kB: nothing printed.
     expect(warnings, warnings.join('\n')).toEqual([]);
-    // The scripts the page loads at once (its entry and those index.html preloads), and the one renderReport loads, which alone holds the report's code.
+    // The scripts the page loads at once (its entry and those index.html preloads), and the two loaded later: the one renderReport
+    // loads, which alone holds the report's code, and the one createNetwork loads for threads ≥ 2, which alone holds the threads'.
     const indexHtml = readFileSync(join(out, 'index.html'), 'utf8');
     const atOnce = [...indexHtml.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
     const later = readdirSync(join(out, 'assets')).filter((name) => name.endsWith('.js') && !atOnce.includes(name));
+    const text = (name: string) => readFileSync(join(out, 'assets', name), 'utf8');
     const bytes = (names: string[]) => names.map((name) => readFileSync(join(out, 'assets', name)));
     expect(atOnce.length).toBeGreaterThan(0);
-    expect(later).toHaveLength(1);
-    for (const code of bytes(atOnce)) expect(code.toString('utf8')).not.toContain(REPORT_CODE_MARK);
-    expect(bytes(later)[0].toString('utf8')).toContain(REPORT_CODE_MARK);
+    expect(later).toHaveLength(2);
+    for (const name of atOnce) expect([text(name).includes(REPORT_CODE_MARK), text(name).includes(THREADS_CODE_MARK)], name).toEqual([false, false]);
+    const reportChunk = later.filter((name) => text(name).includes(REPORT_CODE_MARK));
+    const threadsChunk = later.filter((name) => text(name).includes(THREADS_CODE_MARK));
+    expect([reportChunk.length, threadsChunk.length]).toEqual([1, 1]);
+    expect(reportChunk).not.toEqual(threadsChunk);
     // docs/browser.md's sizes, minified and gzipped, within 5 %: a page that grows past them says so by failing here.
     const kB = (names: string[], gzip: boolean) => bytes(names).reduce((sum, code) => sum + (gzip ? gzipSync(code) : code).length, 0) / 1000;
     const [pageMinified, pageGzipped] = quotedOn('docs/browser.md', /loads (\d+) kB of gradscope's code minified, (\d+) kB gzipped/).map(Number);
     const [reportMinified, reportGzipped] = quotedOn('docs/browser.md', /the report's code, (\d+) kB minified \((\d+) kB gzipped\)/).map(Number);
-    for (const [names, gzip, stated, what] of [[atOnce, false, pageMinified, 'the page, minified'], [atOnce, true, pageGzipped, 'the page, gzipped'], [later, false, reportMinified, 'the report, minified'], [later, true, reportGzipped, 'the report, gzipped']] as const) {
+    const [threadsMinified, threadsGzipped] = quotedOn('docs/browser.md', /the threads' code, (\d+) kB minified \((\d+) kB gzipped\)/).map(Number);
+    for (const [names, gzip, stated, what] of [
+      [atOnce, false, pageMinified, 'the page, minified'],
+      [atOnce, true, pageGzipped, 'the page, gzipped'],
+      [reportChunk, false, reportMinified, 'the report, minified'],
+      [reportChunk, true, reportGzipped, 'the report, gzipped'],
+      [threadsChunk, false, threadsMinified, 'the threads, minified'],
+      [threadsChunk, true, threadsGzipped, 'the threads, gzipped'],
+    ] as const) {
       const measured = kB([...names], gzip);
       expect(Math.abs(measured / stated - 1), `${what}: ${measured} kB against docs/browser.md's ${stated} kB`).toBeLessThan(0.05);
     }
@@ -256,7 +271,7 @@ describe('the packed package, installed into an empty project', () => {
     const linked = await linkedReport(out, '/');
     expect(linked.errors).toEqual([]);
     expect(linked.downloaded).toMatch(/\.json$/);
-    rmSync(join(out, 'assets', later[0]));
+    rmSync(join(out, 'assets', reportChunk[0]));
     const { report } = await pageResult(out, '/');
     expect(report.error).toBe('IO_ERROR');
   }, 120_000);

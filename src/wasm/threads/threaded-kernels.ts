@@ -276,6 +276,7 @@ import { DENSE_STEP, type DenseStepRunner, type DenseStepTensors } from '../../d
 import { ARGS_PER_CALL, MAX_CALLS, writeCall } from './control.js';
 import { addHalfStep, halfStepCalls, type CallSink, type HalfStepExports, type HalfStepPointers } from './half-step.js';
 import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
+import { ONE_THREAD_ASKED } from './one-thread-asked.js';
 
 /** Options of createThreadedWasmKernels. */
 export interface ThreadedOptions {
@@ -519,9 +520,6 @@ export function checkThreads(threads: unknown): number {
   }
   return threads;
 }
-
-/** threadsFallback of kernels made with `threads: 1`: one thread, as asked, not a fallback to be told of (TrainResult.threadsNote). */
-export const ONE_THREAD_ASKED = 'one thread was asked for';
 
 /** Wasm kernels on `threads` threads (default 2); falls back to one thread, saying why in threadsFallback, where workers or shared memory are unavailable. The caller stops the workers with close(). */
 export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
