@@ -14,6 +14,7 @@ import { firstRows } from '../../src/studies/depth.js';
 import { expectError } from '../util/expect-error.js';
 import { OVERFITTING_NETWORK, overfittingTraining, tracedRun, type Rows } from '../util/traced-run.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 
 let digits: { thousand: Rows; hundred: Rows; test: Rows };
 
@@ -60,6 +61,13 @@ describe("where a run stands is read from its epochs' losses", () => {
     );
     expect(d.summary).not.toMatch(/Healthy|Still learning/);
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', 'Loss rising: the loss on every training row')));
+    // The page's figures of this run, at its digits (auditor55 #16: held only as shapes before).
+    const [seventh, eighth, above] = quotedOn(
+      'docs/gradient-flow.md',
+      /its loss on every row went (0\.\d+) after 7 epochs → (0\.\d+) after 8 .*?at the last of 8 epochs, (\d+ %) above its lowest,/,
+    );
+    expect([asWritten(seventh, allRows[6]), asWritten(eighth, allRows[7])]).toEqual([seventh, eighth]);
+    expect(d.summary).toContain(`at the last of 8 epochs, ${above} above its lowest`);
     expect(d.summary).toContain(quoteOn('docs/gradient-flow.md', 'overshooting'));
     expect(d.remedies[0].option).toBe('learningRate: below 0.5');
     expect(d.remedies[0].why).toMatch(/^the training loss rose \d+ % above its lowest \(0\.0\d+ after 7 epochs\)/);

@@ -20,6 +20,7 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '.
 import { tracedRun, type Rows } from '../util/traced-run.js';
 import { lossChangeText, lossText } from '../../src/loss-text.js';
 import { quoteOn, quotePattern } from '../util/page-quotes.js';
+import { asWritten, quotedOn } from '../util/page-numbers.js';
 
 let digits: { all: Rows; nielsen: Rows; small: Rows };
 
@@ -47,6 +48,9 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(d.summary).toMatch(/Training has converged: the training loss per epoch \(the mean of its batches' losses, each before its update\) fell from 2\.\d{3} at the first step \(its batch\) to mean [\d.e-]+ over the last 12 of 60 epochs, with \d+ % of the last epochs' traced batches' rows classified right/);
     expect(d.summary).toContain('not a plateau');
     expect(d.summary).toMatch(quotePattern(quoteOn('docs/gradient-flow.md', '… so the gradients are small')));
+    // The page's figures of this run, at its digits (auditor55 #16: held only as shapes before).
+    const [start, end] = quotedOn('docs/gradient-flow.md', /\(60 epochs of Adam on 256 digits: loss (\d\.\d+) → ([\d.]+e-\d+)\.\)/);
+    expect([asWritten(start, p.lossStart), asWritten(end, p.lossEnd)]).toEqual([start, end]);
     expect(d.summary).not.toMatch(/A plateau|a plateau:/);
   }, 60_000);
 
