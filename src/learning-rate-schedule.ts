@@ -58,7 +58,10 @@ export interface StepSchedule extends ScheduleSpan {
   factor: number;
 }
 
-/** TrainOptions.schedule: how the learning rate changes from step to step within a train() call. */
+/**
+ * TrainOptions.schedule: how the learning rate changes from step to step within a train() call. Its steps are the call's applied
+ * ones: a batch onNonFinite 'skip' leaves out advances no kind, so a call that skipped ends short of T.
+ */
 export type LearningRateSchedule = PolynomialSchedule | CosineSchedule | StepSchedule;
 
 /** A schedule's kinds, in the order the refusals list them. */

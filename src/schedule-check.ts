@@ -6,14 +6,18 @@
  */
 import { checkChoice, checkKnownKeys, checkNumber, checkObjectArgument, checkWhole } from './checks.js';
 import { COUNT_BOUND } from './run-counts.js';
+import { invalidOption } from './errors.js';
 import { scheduleFactor, SCHEDULE_NAMES, type CallSchedule, type LearningRateSchedule, type RunSchedule, type ScheduleKind } from './learning-rate-schedule.js';
 
 /** The fields each kind of schedule takes. */
-const SCHEDULE_FIELDS: Readonly<Record<LearningRateSchedule['name'], readonly string[]>> = {
+export const SCHEDULE_FIELDS: Readonly<Record<LearningRateSchedule['name'], readonly string[]>> = {
   polynomial: ['name', 'power', 'endFactor', 'steps', 'from'],
   cosine: ['name', 'endFactor', 'steps', 'from'],
   step: ['name', 'every', 'factor', 'steps', 'from'],
 };
+
+/** PolynomialSchedule's and CosineSchedule's endFactor default: the rate decays to 0, as PyTorch's PolynomialLR and CosineAnnealingLR's eta_min default. */
+export const SCHEDULE_END_FACTOR = 0;
 
 /** The fields a trace records beside a schedule's own (RunSchedule). */
 const RUN_FIELDS = ['epochSteps', 'atStep'];
@@ -31,12 +35,13 @@ function checkKind(value: unknown, where: string, extra: readonly string[]): Sch
     ...(given.steps !== undefined && { steps: checkWhole(given.steps, `${where}.steps`, 1, COUNT_BOUND, 'steps') }),
     from: given.from === undefined ? 0 : checkWhole(given.from, `${where}.from`, 0, COUNT_BOUND, 'steps'),
   };
-  const endFactor = () => checkNumber(given.endFactor, `${where}.endFactor`, { min: 0, max: 1 }, 0);
+  const endFactor = () => checkNumber(given.endFactor, `${where}.endFactor`, { min: 0, max: 1 }, SCHEDULE_END_FACTOR);
   if (name === 'polynomial') return { name, power: checkNumber(given.power, `${where}.power`, { min: 0, above: true }, POLYNOMIAL_POWER), endFactor: endFactor(), ...span };
   if (name === 'cosine') return { name, endFactor: endFactor(), ...span };
   const every = checkWhole(given.every, `${where}.every`, 1, COUNT_BOUND, 'epochs');
-  // Required: a step schedule without its factor would not fall.
-  const factor = checkNumber(given.factor ?? NaN, `${where}.factor`, { min: 0, above: true, max: 1 }, NaN);
+  // Required: a step schedule without its factor would not fall ('got none', as checkWhole says of a missing every).
+  if (given.factor === undefined) throw invalidOption(`${where}.factor: expected a finite number > 0 and ≤ 1, got none: a step schedule needs what each drop multiplies the rate by`);
+  const factor = checkNumber(given.factor, `${where}.factor`, { min: 0, above: true, max: 1 }, NaN);
   return { name, every, factor, ...span };
 }
 

@@ -531,6 +531,7 @@ export async function withFile<T>(named: string, work: () => Promise<T>): Promis
  */
 export const OPTION_FLAGS = {
   learningRate: 'learning-rate',
+  schedule: 'schedule',
   clipNorm: 'clip-norm',
   onNonFinite: 'on-non-finite',
   batchSize: 'batch-size',

@@ -16,6 +16,7 @@ import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
 import { givenFloat32Text } from '../number-text.js';
+import { scheduleFlagValue } from './schedule-flag.js';
 import { NETWORK_DEFAULTS } from '../network/config.js';
 import { shown, typedWord } from '../errors.js';
 
@@ -107,7 +108,7 @@ export interface StudyRunSettings {
 
 /**
  * A study's run (one network of its fixed recipe) as the command line repeats it: the train line
- * from what `trace` records of its network and training (optimiser, learning rate, momentum, batch,
+ * from what `trace` records of its network and training (optimiser, learning rate and its schedule, momentum, batch,
  * clipping) and what the study knows of the rest; no rerun (a study reruns all its networks at once).
  * Weight decay, which train has no flag for, or per-layer rates leave no train line. `invoked`: Terminal.invokedAs, which names the train command.
  */
@@ -133,6 +134,8 @@ export function studyRun(trace: Trace, known: StudyRunSettings, invoked: string 
     ['seed', known.seed],
   ];
   for (const [flag, value] of training) if (value !== undefined) flags.set(flag, String(value));
+  // The schedule as the run followed it: its length said where the rerun's own (its epochs × the run's batches an epoch) differs.
+  if (run.schedule) flags.set(OPTION_FLAGS.schedule, scheduleFlagValue(run.schedule, known.epochs * run.schedule.epochSteps));
   for (const [flag, value] of Object.entries(known.rows)) flags.set(flag, value);
   if (known.shuffle === false) flags.set(OPTION_FLAGS.shuffle, true);
   return { train: { command: trainCommand, flags, unsaid, assumed: network.assumed, output: { flag: 'out', from: known.name } } };

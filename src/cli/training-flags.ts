@@ -26,6 +26,8 @@ import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from 
 import type { TrainResult } from '../training/train-options.js';
 import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
 import { coresAvailable } from '../wasm/threads/pool.js';
+import { SCHEDULE_FLAG, scheduleOfFlag, scheduleSettingsText } from './schedule-flag.js';
+import type { LearningRateSchedule } from '../learning-rate-schedule.js';
 import { booleanFlag, checkAsUsage, checkOptionsAsUsage, choiceFlag, COUNT, numberFlag, OPTION_FLAGS, POSITIVE, stringFlag, UsageError, type Flag, type ParsedArgs } from './command.js';
 
 /** Each registered optimiser's own learning rate, as --help lists it ('sgd 0.1, …'), and those that take none. */
@@ -48,6 +50,7 @@ export const TRAINING_FLAGS: Flag[] = [
   { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
   { name: OPTION_FLAGS.dropLast, about: `leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch under ${BATCH_NORM_MIN_ROWS} rows is refused without it)` },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
+  SCHEDULE_FLAG,
   {
     name: OPTION_FLAGS.optimizer,
     value: 'NAME',
@@ -133,7 +136,7 @@ function inFlagTerms<R>(optimizer: string, build: () => R): R {
 /**
  * The training flags of `flags` that the optimiser of choice `name` would not apply, each with why: by
  * checkSettingsForOptimizer's rule, read from the registry (no instance is built): --on-non-finite halve
- * beside one that chooses its own steps (it takes no learning rate: OptimizerDefinition.learningRate
+ * and --schedule beside one that chooses its own steps (it takes no learning rate: OptimizerDefinition.learningRate
  * absent), --clip-norm beside one that evaluates its own gradients (OptimizerDefinition.recomputesGradient).
  * What a remedy's line that switches to it leaves out. (--learning-rate goes with OPTIMIZER_SETTING_FLAGS.)
  */
@@ -144,6 +147,10 @@ export function flagsRefusedBeside(name: string, flags: ReadonlyMap<string, stri
   const refused: { flag: string; why: string }[] = [];
   if (definition.learningRate === undefined && flags.get(OPTION_FLAGS.onNonFinite) === 'halve') {
     refused.push({ flag: OPTION_FLAGS.onNonFinite, why: `--on-non-finite halve left out: ${name} chooses its own steps, and halve halves a learning rate` });
+  }
+  const schedule = flags.get(OPTION_FLAGS.schedule);
+  if (definition.learningRate === undefined && schedule !== undefined) {
+    refused.push({ flag: OPTION_FLAGS.schedule, why: `--schedule ${schedule} left out: ${name} chooses its own steps, and a schedule changes a learning rate` });
   }
   const clip = flags.get(OPTION_FLAGS.clipNorm);
   if (definition.recomputesGradient && clip !== undefined) refused.push({ flag: OPTION_FLAGS.clipNorm, why: `--clip-norm ${clip} left out: ${name} evaluates its own gradients, which clipping the first would not match` });
@@ -182,6 +189,8 @@ export interface TrainingSettings {
   dropLast: boolean;
   /** --learning-rate; undefined: the optimiser's own. */
   learningRate?: number;
+  /** --schedule (train's schedule), checked by the library's rules; undefined: none, the rate held. */
+  schedule?: LearningRateSchedule;
   choice: OptimizerChoice;
   momentum?: number;
   normConstraint?: number;
@@ -211,6 +220,7 @@ export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
     shuffle: !booleanFlag(args, OPTION_FLAGS.shuffle),
     dropLast: booleanFlag(args, OPTION_FLAGS.dropLast),
     learningRate: optionalNumberFlag(args, OPTION_FLAGS.learningRate),
+    schedule: scheduleOfFlag(stringFlag(args, OPTION_FLAGS.schedule)),
     choice,
     momentum: optionalNumberFlag(args, OPTION_FLAGS.momentum),
     normConstraint: optionalNumberFlag(args, OPTION_FLAGS.normConstraint),
@@ -274,9 +284,9 @@ export async function trainingOptimizer(
   try {
     // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that
     // evaluates its own gradients): by train()'s own rule, the one place it is checked.
-    const { learningRate, clipNorm, onNonFinite } = settings;
-    checkOptionsAsUsage(args, { learningRate: OPTION_FLAGS.learningRate, clipNorm: OPTION_FLAGS.clipNorm, onNonFinite: OPTION_FLAGS.onNonFinite }, () =>
-      checkSettingsForOptimizer(optimizer, { learningRate, clipNorm, onNonFinite }),
+    const { learningRate, schedule, clipNorm, onNonFinite } = settings;
+    checkOptionsAsUsage(args, { learningRate: OPTION_FLAGS.learningRate, schedule: OPTION_FLAGS.schedule, clipNorm: OPTION_FLAGS.clipNorm, onNonFinite: OPTION_FLAGS.onNonFinite }, () =>
+      checkSettingsForOptimizer(optimizer, { learningRate, schedule, clipNorm, onNonFinite }),
     );
   } catch (error) {
     optimizer.dispose();
@@ -287,7 +297,7 @@ export async function trainingOptimizer(
 
 /**
  * The training's settings in one sentence, for `rows` training rows: `sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.`;
- * the settings the optimiser was built with (BuiltOptimizer.spec: a named setting's own momentum,
+ * a --schedule after the rate it starts at; the settings the optimiser was built with (BuiltOptimizer.spec: a named setting's own momentum,
  * `layer-rates, momentum 0.9, per-layer rates [41.2, 7.5, 1] (…)`, and --momentum, --norm-constraint and --damping where given);
  * the batch is the one train() uses, --batch-size (or, without it, the optimiser's own: batchOf) capped at the rows, and says so when
  * capped or the optimiser's.
@@ -295,7 +305,9 @@ export async function trainingOptimizer(
 export function trainingSettingsText(settings: TrainingSettings, { optimizer, spec }: BuiltOptimizer, seed: number, rows: number): string {
   const { choice, learningRate, normConstraint, damping, clipNorm, batchSize, batchOf } = settings;
   const ownRate = optimizer.defaultLearningRate;
-  const rate = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${givenFloat32Text(ownRate)} (${choice.optimizer}'s default)`;
+  const start = learningRate !== undefined ? `learning rate ${givenFloat32Text(learningRate)}` : ownRate === undefined ? 'its own steps' : `learning rate ${givenFloat32Text(ownRate)} (${choice.optimizer}'s default)`;
+  // checkSettingsForOptimizer refused a schedule beside an optimiser that takes no rate: here there is one to start it at.
+  const rate = settings.schedule === undefined ? start : `${start} at the start of ${scheduleSettingsText(settings.schedule)}`;
   // clipNorm is held as float64 (the gradient's norm is compared with it there; only the scale it gives enters float32): echoed as given.
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
   const built: Record<string, unknown> = typeof spec === 'string' ? {} : spec;

@@ -87,7 +87,7 @@ export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): vo
  */
 export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv' | 'schedule'>): void {
   if (optimizer.choosesOwnSteps === true && settings.schedule !== undefined) {
-    throw invalidOption(`schedule: '${optimizer.name}' chooses its own steps and takes no learning rate, so there is none to schedule; leave schedule out, or choose an optimiser that takes one`);
+    throw invalidOption(`schedule: '${optimizer.name}' chooses its own steps and takes no learning rate, so there is none to schedule; leave the schedule out, or choose an optimiser that takes one`);
   }
   if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
     throw invalidOption(

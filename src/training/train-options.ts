@@ -94,8 +94,9 @@ export interface TrainOptions {
    * 0) takes learningRate × the schedule's factor at step from + k of T, T its `steps` (default: this call's planned steps, its
    * epochs × the batches of an epoch, or maxSteps if fewer). { name: 'polynomial', power = 2, endFactor = 0 } (PyTorch's
    * PolynomialLR; You et al.'s LARS decay with power 2), { name: 'cosine', endFactor = 0 } (CosineAnnealingLR) or
-   * { name: 'step', every (epochs), factor } (StepLR): see LearningRateSchedule. onNonFinite 'halve' halves learningRate, and so
-   * every rate after it. The rate of the call's last planned step, the smallest, is checked before any step as learningRate is.
+   * { name: 'step', every (epochs), factor } (StepLR): see LearningRateSchedule. A batch onNonFinite 'skip' leaves out takes no
+   * step and advances no schedule (k counts applied steps): a call that skipped ends short of T. onNonFinite 'halve' halves
+   * learningRate, and so every rate after it. The rate of the call's last planned step, the smallest, is checked before any step as learningRate is.
    * Refused (INVALID_OPTION) beside an optimiser that chooses its own steps (levenberg-marquardt, hessian-free). The trace
    * records it (TraceRun.schedule); a run resumed from a checkpoint continues it by `from` and `steps`.
    */

@@ -232,6 +232,7 @@ export const studyModelCommand = command({
         shuffle: settings.shuffle,
         dropLast,
         learningRate: settings.learningRate,
+        schedule: settings.schedule,
         optimizer,
         clipNorm,
         onNonFinite,

@@ -305,6 +305,7 @@ export const trainCommand = command({
         shuffle: settings.shuffle,
         dropLast: settings.dropLast,
         learningRate: settings.learningRate,
+        schedule: settings.schedule,
         optimizer,
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
