@@ -11,7 +11,7 @@ import { isStudyASetup, STUDY_A_DEEPEST, studyAWords } from '../../src/flow/diag
 import { percentText } from '../../src/percent-text.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, DEPTH_TRAINING_SEED, NIELSEN_TRAINING, nielsenWeightDecay } from '../../src/studies/depth.js';
 import { studyARun, type StudyARun } from '../../scripts/study-a-remedy-rows.js';
-import type { Trace } from '../../src/flow/trace.js';
+import { Trace } from '../../src/flow/trace.js';
 
 const page = readFileSync(new URL('../../docs/studies.md', import.meta.url), 'utf8');
 
@@ -65,6 +65,17 @@ describe("study (a)'s measurements of Adam and the per-layer rates, as the diagn
     expect(why(study.diagnosis, 'adam')).toContain(`${studyAWords(study.trace, 'adam')}`);
     expect(studyAWords(study.trace, 'adam')).toContain('Adam at this rate stayed at chance: 10.5 % of the test digits after 500 epochs');
     expect(why(study.diagnosis, 'layerRates')).toMatch(/the per-layer rates offered to it stayed at chance: 10\.5 % of the test digits after 500 epochs\.$/);
+  });
+
+  it('are not said to the same network whose rate followed a schedule from the same start', () => {
+    // The study's own trace with a schedule beside its rate, as a scheduled run records it: the set-up measured held its rate.
+    const json = study.trace.toJSON();
+    const schedule = { name: 'cosine', endFactor: 0, steps: 20, from: 0, epochSteps: 1, atStep: 0 };
+    const scheduled = Trace.fromJSON(JSON.stringify({ ...json, run: { ...json.run, schedule } }));
+    expect(scheduled.run.learningRate).toBe(STUDY_A_DEEPEST.learningRate);
+    expect(isStudyASetup(scheduled)).toBe(false);
+    expect(studyAWords(scheduled, 'adam')).toBe('');
+    expect(JSON.stringify(diagnose(scheduled).remedies)).not.toMatch(/study \(a\)'s deepest net/);
   });
 
   it('are not said to the same network trained at another rate', () => {

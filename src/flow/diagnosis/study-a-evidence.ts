@@ -29,8 +29,8 @@ export type StudyAMeasuredRemedy = keyof typeof STUDY_A_DEEPEST.accuracy;
 
 /**
  * Whether `trace` is study (a)'s deepest run as the table's was trained: a dense net of STUDY_A_DEEPEST.sizes with sigmoid
- * hidden units, plain SGD (no momentum, no rates of its own) at its learning rate and weight decay, every step one batch of
- * all its rows. The epochs are not read: the words say how many the measurement ran.
+ * hidden units, plain SGD (no momentum, no rates of its own) at its learning rate held (no schedule) and weight decay, every
+ * step one batch of all its rows. The epochs are not read: the words say how many the measurement ran.
  */
 export function isStudyASetup(trace: Trace): boolean {
   const { sizes, rows, learningRate, weightDecay } = STUDY_A_DEEPEST;
@@ -44,6 +44,7 @@ export function isStudyASetup(trace: Trace): boolean {
     run.momentum === undefined &&
     run.layerRates === undefined &&
     run.learningRate === learningRate &&
+    run.schedule === undefined &&
     run.weightDecay === weightDecay &&
     run.rows === rows &&
     run.batchSize === rows
