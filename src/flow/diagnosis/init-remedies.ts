@@ -12,7 +12,7 @@ import { leakyReluRemedyRate, type MeasuredOptimizer, OWN_ROWS, OWN_ROWS_MEASURE
 import type { Evidence } from './diagnosis-types.js';
 import { rowList } from './diagnosis-words.js';
 import { grouped } from '../../counted.js';
-import { type AddRemedy, choice, hiddenActivation, initName, numberSetting } from './remedy-settings.js';
+import { type AddRemedy, choice, hiddenActivation, initName, numberSetting, runRateText } from './remedy-settings.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { percentText } from '../../percent-text.js';
 import { andList } from '../../list-text.js';
@@ -253,7 +253,7 @@ function otherRowsClause(trace: Trace, row: ReluRateChoice): string {
   const digits = read === 'command' ? ` That bound is the digits': ${pageBounds(trace)}` : " That bound is the digits'";
   // Over inputs far from standardised the run's own rate is not offered: over newuser45's such rows it ran away or left a layer dead.
   if (trace.run.inputScale !== undefined) return `${digits}. ${OVER_LARGE_INPUTS}`;
-  const own = `try the run's own rate, ${givenFloat32Text(trace.run.learningRate!)}, beside it.`;
+  const own = `try the run's own rate, ${runRateText(trace.run, trace.run.learningRate!)}, beside it.`;
   // A run whose steps lie far from the row's (or, its row named, that stepped otherwise): the budgets said, the row kept (REGIME_STEPS_FACTOR says why).
   // A trace that does not record its epochs' batches is read as of the row's budget, as before the regimes were told apart.
   const regime = traceRegime(trace);
@@ -296,7 +296,7 @@ function keptRateClause(trace: Trace, activation: string, row: ReluRateChoice): 
   if (activation !== 'relu' || rowOf(trace, row) !== OWN_ROWS || reluRemedyRate(trace.run, OWN_ROWS) !== undefined) return '';
   const digits = reluRemedyRate(trace.run, 'command');
   if (digits === undefined) return '';
-  const rate = givenFloat32Text(trace.run.learningRate!);
+  const rate = runRateText(trace.run, trace.run.learningRate!);
   return (
     ` This line keeps the run's learning rate, ${rate}: the largest rate at which relu networks with He's weights all ended with a lower loss, no layer dead and their last epoch's ` +
     `test accuracy within ${100 * RELU_LATE_DROP_MARGIN} points of their best was ${digits} on the digits (${measuredOn('command', trace.run.optimizer ?? 'sgd')}), and ${pageBounds(trace)}: it depends on the rows, ` +
@@ -328,7 +328,7 @@ export function initClause(trace: Trace, choices: readonly string[], source: Rel
   // A relu network of the run's own set-up held at the run's rate: the line keeps it, and says the row's bound beside it.
   if (rate === undefined && typeof bound === 'number' && sameSetup !== undefined) {
     return (
-      `${initWhy} This line keeps the run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}: at it a relu network with He's weights of this run's own set-up (its layers, rows, ` +
+      `${initWhy} This line keeps the run's learning rate, ${runRateText(trace.run, trace.run.learningRate!)}: at it a relu network with He's weights of this run's own set-up (its layers, rows, ` +
       `batches and epochs) held, ${sameSetupWords(sameSetup)}. The largest rate of a grid at which relu networks with He's weights (${measured()}) ${heldWords} was ${bound}: ` +
       `a careful bound, one rate for networks and budgets other than this run's, not the rate that trains a network best.`
     );
@@ -337,7 +337,7 @@ export function initClause(trace: Trace, choices: readonly string[], source: Rel
   const rateWhy =
     rate === undefined || rate === null
       ? keptRateClause(trace, choices[0], row)
-      : ` The run's learning rate, ${givenFloat32Text(trace.run.learningRate!)}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
+      : ` The run's learning rate, ${runRateText(trace.run, trace.run.learningRate!)}, is above ${rate}, the largest rate of a grid at which ${choices[0]} networks with He's weights ` +
         `(${measured()}) ${heldWords}; at larger rates some did not: ${stuck}, or throw a trained network back in a late epoch.` +
         (read === OWN_ROWS ? '' : otherRowsClause(trace, row)) +
         notHeld;

@@ -11,7 +11,7 @@ import { givenFloat32Text } from '../../number-text.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Diagnosis, Evidence } from './diagnosis-types.js';
 import { amountAbove, heldOutLowest, heldOutNames, heldOutLowestAtStart, heldOutNewLow, lowestWhen, noiseUnread, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
-import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch, type RateRun } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, inForceWords, numberSetting, optimizerSwitch, type RateRun, runRateText } from './remedy-settings.js';
 
 /**
  * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
@@ -130,7 +130,7 @@ export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: A
   if (run.learningRate !== undefined && !ownSteps) {
     add(
       [{ option: 'learningRate', value: `above ${givenFloat32Text(run.learningRate)}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}`, direction: 'larger' }],
-      `${flow}, yet at learning rate ${givenFloat32Text(run.learningRate)} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
+      `${flow}, yet at learning rate ${runRateText(run, run.learningRate)} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
         `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
     );
   }

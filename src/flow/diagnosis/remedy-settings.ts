@@ -180,6 +180,25 @@ export function addSmallerRate(run: RateRun, why: string, add: AddRemedy): void 
   add([setting], `${why}${inForceWords(run)}${sized}`);
 }
 
+/**
+ * The run's learning rate `rate` as a sentence quotes it: under a schedule (TraceRun.schedule) only its first steps took it, the
+ * later ones less, so it is said to be the schedule's start. One wording for every sentence that quotes the run's rate.
+ */
+export const runRateText = (run: Pick<TraceRun, 'schedule'>, rate: number): string =>
+  `${givenFloat32Text(rate)}${run.schedule ? ` (the start of its ${run.schedule.name} schedule)` : ''}`;
+
+/**
+ * What a remedy that sets learningRate (`settings`) does with the run's schedule (TraceRun.schedule), said after its reason: one
+ * that offers a rate keeps it, the rate offered its new start (the command line keeps --schedule); one that leaves the rate out (a
+ * switch to an optimiser that chooses its own steps) leaves the schedule out too, which train() refuses beside it. '' otherwise.
+ */
+export function scheduleWithRateWords(run: Pick<TraceRun, 'schedule'>, settings: readonly RemedySetting[]): string {
+  const rate = settings.find((s) => s.option === 'learningRate');
+  if (run.schedule === undefined || rate === undefined) return '';
+  const name = run.schedule.name;
+  return rate.value === LEFT_OUT ? ` The run's ${name} schedule goes with its rate: an optimiser that chooses its own steps takes neither.` : ` The run's ${name} schedule is kept, the rate offered its new start.`;
+}
+
 /** Where onNonFinite 'halve' lowered the rate, a sentence saying that the remedy's rate derives from the one in force at the end, not the starting one. */
 export const inForceWords = (run: RunAtEnd) =>
   run.startingLearningRate === undefined ? '' : ` The rate is set from the one in force at the end, ${givenFloat32Text(run.learningRate!)} (halved from ${givenFloat32Text(run.startingLearningRate)}).`;
@@ -204,7 +223,7 @@ function smallerRate(run: RateRun): { setting: RemedySetting; sized: string } {
   if (!(atThird > 1)) return { setting: setting(third), sized: '' };
   const sized = +((step.rate * SIZED_FIRST_STEP) / step.ratio).toPrecision(3);
   const why =
-    ` The first traced step, at learning rate ${givenFloat32Text(step.rate)}, moved ${step.layer}'s weights by ${numberText(step.ratio)}× their size (‖ΔW‖/‖W‖), ` +
+    ` The first traced step, at learning rate ${runRateText(run, step.rate)}, moved ${step.layer}'s weights by ${numberText(step.ratio)}× their size (‖ΔW‖/‖W‖), ` +
     `and a first step scales with the rate: at a third of the rate (${third}) it would still move them ${numberText(atThird)}×, at ${sized} by ${SIZED_FIRST_STEP}×, the rate offered.`;
   return { setting: setting(sized), sized: why };
 }

@@ -14,7 +14,7 @@ import { chainEnds } from './gap-measures.js';
 import { deepOptimizerWords } from './deep-optimizer-evidence.js';
 import { studyAWords } from './study-a-evidence.js';
 import type { Evidence } from './diagnosis-types.js';
-import { type AddRemedy, carriedEpochsWhy, optimizerSwitch } from './remedy-settings.js';
+import { type AddRemedy, carriedEpochsWhy, optimizerSwitch, runRateText } from './remedy-settings.js';
 import { boundText, givenFloat32Text, numberText, printedRate } from '../../number-text.js';
 
 /**
@@ -66,7 +66,7 @@ function keptWeightDecay(run: TraceRun, maxRate: number): { value: number; note:
   return {
     value: lowered,
     note:
-      ` Its weightDecay is lowered from ${givenFloat32Text(lambda)} to ${lowered}: at learning rate ${givenFloat32Text(rate)} × the largest rate ${maxRate}, ` +
+      ` Its weightDecay is lowered from ${givenFloat32Text(lambda)} to ${lowered}: at learning rate ${runRateText(run, rate)} × the largest rate ${maxRate}, ` +
       `step size × weightDecay must stay within ${boundText(bound.max)} (${bound.why}).`,
   };
 }
@@ -102,7 +102,7 @@ function offeredRates(trace: Trace, run: RunAtEnd): MeasuredRates | { pastBound:
   const step = (learningRate * largest) / (1 - momentum);
   if (step <= LAYER_STEP_SIZE_BOUND) return measured;
   const rateSaid =
-    (run.learningRate === undefined ? `SGD's default learning rate ${givenFloat32Text(learningRate)} (the trace records none)` : `learning rate ${givenFloat32Text(learningRate)}`) +
+    (run.learningRate === undefined ? `SGD's default learning rate ${givenFloat32Text(learningRate)} (the trace records none)` : `learning rate ${runRateText(run, learningRate)}`) +
     (momentum > 0 ? ` with momentum ${givenFloat32Text(momentum)}` : '');
   // One number against the one bound: the step size it bounds (the rate it comes from is that ÷ the learning rate).
   const stepSaid = momentum > 0 ? `the learning rate × its rate ÷ (1 − ${givenFloat32Text(momentum)}), momentum's steady step` : 'the learning rate × its rate';

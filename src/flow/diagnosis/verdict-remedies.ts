@@ -18,7 +18,7 @@ import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, type ReluRateSource, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies, unclearRemedy } from './progress-remedies.js';
-import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun, runLengthOf } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, firstStepOf, initName, layers, optimizerSwitch, type RateRun, runLengthOf, scheduleWithRateWords } from './remedy-settings.js';
 import { LARS_WHY, vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { inputsHold, qualifiedBesideLargeInputs, standardiseRemedy } from './offset-remedies.js';
 import { alsoGap, flowClear, gapClosed, gapEvenAtEnd, trainedThrough } from './verdict-rules.js';
@@ -94,7 +94,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence, row: ReluR
     (readFrom?: Remedy['readFrom']): AddRemedy =>
     (settings, why, alternative) => {
       const option = remedyText({ settings, alternative });
-      if (!remedies.some((r) => r.option === option)) remedies.push({ option, settings, ...(alternative && { alternative }), why, ...(readFrom && { readFrom }) });
+      // Under a schedule, every remedy that sets the rate says what becomes of the schedule (scheduleWithRateWords).
+      const said = why + scheduleWithRateWords(run, settings);
+      if (!remedies.some((r) => r.option === option)) remedies.push({ option, settings, ...(alternative && { alternative }), why: said, ...(readFrom && { readFrom }) });
     };
   const add = adder();
   // The remedies of where the run stands, which its losses call for (Remedy.readFrom).
