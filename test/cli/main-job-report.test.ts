@@ -87,6 +87,12 @@ describe('the main job', () => {
       // README's account of the quick study (c) is this run's table (auditor54 #5a: held by nothing): every remedy on the line
       // and above it nowhere, the line's band, plain sigmoid's best depth and its accuracy there, and the best accuracies of three.
       expect(quickStudyCSaid(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))).toEqual(quickStudyCPrinted(out));
+      // docs/trainable-depth.md says the same run's figures again (auditor55 #18: held in README only).
+      const depthPage = flat(readFileSync(new URL('../../docs/trainable-depth.md', import.meta.url), 'utf8'));
+      const again = /relu-he, batch-norm-relu and ReZero end at a best of ([\d.]+), ([\d.]+) and ([\d.]+) % and plain sigmoid at ([\d.]+) % at (\d+) layers/.exec(depthPage);
+      expect(again, "docs/trainable-depth.md: the 3-epoch run's sentence").not.toBeNull();
+      const [, , , plainDepth, plainAccuracy, ...best] = quickStudyCPrinted(out);
+      expect(again!.slice(1)).toEqual([...best, plainAccuracy, plainDepth]);
       // README's study (b) table is "the main job's study (b)": each cell is this run's test error (auditor54 #5b: held by nothing).
       const activations = tableStarting({ file: 'README.md', text: readFileSync(new URL('../../README.md', import.meta.url), 'utf8') }, '| activation | standard init');
       const printedErrors = new Map([...out.matchAll(/^(\w+) +(standard|glorot-uniform|he-normal) +([\d.]+ %) /gm)].map((m) => [`${m[1]} ${m[2]}`, m[3]]));
