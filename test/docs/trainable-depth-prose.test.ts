@@ -166,10 +166,17 @@ describe("docs/trainable-depth.md's prose against the committed run", () => {
     expect([a, b, c].map(Number)).toEqual(sweep.learningRateGrid.learningRates);
     for (const r of grid) expect(percent(r.testAccuracy!)).toBe(accuracy);
     expect(grid.find((r) => r.learningRate === 2)!.firstToLastAtEnd!.toPrecision(2)).toBe(lifted);
-    const [adamStep, adam4] = quoted(/trains 5 layers within the 1× budget \(90 % at step ([\d,]+), ([\d.]+) % at 4×\)/);
+    const [adamStep, adam1, adam4] = quoted(/reaches 90 % at 5 layers within the 1× budget \(at step ([\d,]+), the last: ([\d.]+) %, on the line; ([\d.]+) % at 4×, above it\)/);
     const adam = (budget: number) => sweep.rows.find((r) => r.remedy === 'adam' && r.depth === 5 && r.budget === budget)!;
     expect(num(adamStep)).toBe(adam(1).firstStepAtGoal);
-    expect(adam4).toBe(percent(adam(4).testAccuracy!));
+    expect(num(adamStep)).toBe(adam(1).steps);
+    expect([adam1, adam4]).toEqual([percent(adam(1).testAccuracy!), percent(adam(4).testAccuracy!)]);
+    expect([lineSide(adam(1).testAccuracy!, run.testRows, 0.9), lineSide(adam(4).testAccuracy!, run.testRows, 0.9)]).toEqual(['on the line', 'above']);
+    // The sentence under the per-budget table: which of its '≥ 90 %' readings the line's rule puts on it and above it (auditor55 #3).
+    const [onLine, above4, above16, plain64] = quoted(/Adam's ([\d.]+) % at 5 layers and 1× is on the line, not above it, and its ([\d.]+) % and ([\d.]+) % at 4× and 16× are above it, as is plain sigmoid's ([\d.]+) % at 5 layers and 64×/);
+    const plain = sweep.rows.find((r) => r.remedy === 'plain-sigmoid' && r.depth === 5 && r.budget === 64)!;
+    expect([onLine, above4, above16, plain64]).toEqual([adam(1), adam(4), adam(16), plain].map((r) => percent(r.testAccuracy!)));
+    expect([adam(4), adam(16), plain].map((r) => lineSide(r.testAccuracy!, run.testRows, 0.9))).toEqual(['above', 'above', 'above']);
   });
 
   it('states the gradient-noise result against its control', () => {
