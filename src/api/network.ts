@@ -164,7 +164,7 @@ export class Network<T extends Tensor = Tensor, K extends NetworkKind = NetworkK
    * LSUV has rescaled the weights; for a loaded network, what its file records (gradscope's JSON
    * and binary files, and the safetensors and tfjs models it writes, record it); undefined where
    * the file records none gradscope reads (one it wrote before 2026-12-01, a PyTorch state_dict,
-   * a Keras model, whose kernel_initializer it does not read). After loadState, what its
+   * a Keras or tfjs model whose layers' initialisers are not one gradscope draws: docs/interop.md). After loadState, what its
    * `initialisation` option records of the loaded weights, else undefined.
    * Traced runs record it (TraceRun's init, biasInit, lsuv), and saving writes it with the weights.
    * A copy: changing it changes nothing.

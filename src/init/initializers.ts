@@ -53,6 +53,23 @@ export const WEIGHT_INIT_DRAWS: Readonly<Record<WeightInitName, string>> = {
   orthogonal: 'a random semi-orthogonal matrix',
 };
 /**
+ * Each named initialiser as Keras' VarianceScaling(scale, mode, distribution) draws it (variance scale/n, n by mode: n_in,
+ * n_out or (n_in + n_out)/2; 'truncated_normal' divides the std by TRUNCATED_NORMAL_STD), where one does: the table by which
+ * a Keras or tfjs model.json's kernel_initializer is read as gradscope's (src/io/keras-initializers.ts; 'orthogonal' is
+ * Keras' Orthogonal(gain=1), read there). test/io/keras-initializers holds each row to weightInitStd.
+ */
+export const WEIGHT_INIT_KERAS: Readonly<Partial<Record<WeightInitName, { scale: number; mode: 'fan_in' | 'fan_out' | 'fan_avg'; distribution: 'uniform' | 'untruncated_normal' | 'truncated_normal' }>>> = {
+  standard: { scale: 1 / 3, mode: 'fan_in', distribution: 'uniform' },
+  'glorot-uniform': { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
+  'glorot-normal': { scale: 1, mode: 'fan_avg', distribution: 'untruncated_normal' },
+  'glorot-normal-truncated': { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
+  'he-normal': { scale: 2, mode: 'fan_in', distribution: 'untruncated_normal' },
+  'he-normal-fan-out': { scale: 2, mode: 'fan_out', distribution: 'untruncated_normal' },
+  'he-normal-truncated': { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
+  'lecun-normal': { scale: 1, mode: 'fan_in', distribution: 'untruncated_normal' },
+  'lecun-normal-truncated': { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
+};
+/**
  * Whose variance rule each named initialiser draws by. Two of one rule draw a layer's weights at one scale up to the layer's
  * shape: He's Eqn. 10 and Eqn. 14 (fan-in and fan-out, of which He et al. found it "sufficient to use either"), Glorot's
  * uniform and normal (one variance); a '-truncated' one draws its rule's variance. A remedy offering an initialiser is not

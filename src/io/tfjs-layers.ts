@@ -25,6 +25,7 @@ import { fileListItem } from '../layer-names.js';
 import { checkAgrees, UnstatedImportOptions } from './import-options.js';
 import { batchInputWidth, checkNotWholeTfjsModel, gradscopeMetadata, inputWidth, isObject, recordedMetadata, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
+import { kerasInitialisation } from './keras-initializers.js';
 import { counted } from '../counted.js';
 import { andList } from '../list-text.js';
 import { biasFreeChainAsBlocks } from '../network/bias-free-chain.js';
@@ -89,6 +90,9 @@ interface DenseLayer {
   where: string;
   /** Input width, when the layer (or an InputLayer before it) declares one. */
   inputs?: number;
+  /** Its config's kernel_initializer and bias_initializer, as written (kerasInitialisation reads them). */
+  kernelInitializer: unknown;
+  biasInitializer: unknown;
 }
 
 /**
@@ -141,7 +145,12 @@ export function tfjsLayersReader(modelJson: unknown, options: TfjsImportOptions 
   const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
   const imported: ImportNotes = { lossFrom, notes };
   const gradscope = gradscopeMetadata(json);
-  const recorded = { ...recordedInitialisation(gradscope, 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)), ...recordedTrainedOn(gradscope, 'userDefinedMetadata.gradscope.trainedOn', badModel) };
+  // A file gradscope wrote: its own record (or none). Another's: what its layers' initialisers say, where gradscope has theirs.
+  const initialisation =
+    Object.keys(gradscope).length > 0
+      ? recordedInitialisation(gradscope, 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes))
+      : kerasInitialisation(dense.map((layer) => ({ name: layer.name, kernel: layer.kernelInitializer, bias: layer.biasInitializer })), json.generatedBy, notes);
+  const recorded = { ...initialisation, ...recordedTrainedOn(gradscope, 'userDefinedMetadata.gradscope.trainedOn', badModel) };
   const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recorded }; // the weights: read below, once given
   checkArchitecture(model, 'modelTopology', (l) => dense[l].where);
 
@@ -194,6 +203,8 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           units: c.units,
           activation: activation as OutputActivation,
           useBias: c.use_bias !== false,
+          kernelInitializer: c.kernel_initializer,
+          biasInitializer: c.bias_initializer,
           inputs: batchInputWidth(c, `${where}.config`) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, where)) : undefined),
         });
         if (c.use_bias === false) {

@@ -107,7 +107,10 @@ describe('real-world tfjs model.json', () => {
   it("Keras converter: the loss is read from modelTopology.training_config (binary_crossentropy, not the default 'mse')", () => {
     const model = fromTfjsLayers(binaryClassifier(), floats(12 + 4 + 4 + 1));
     expect(model).toMatchObject({ sizes: [3, 4, 1], activations: ['relu', 'sigmoid'], loss: 'binary-cross-entropy' });
-    expect(model.imported).toEqual({ lossFrom: "modelTopology.training_config.loss 'binary_crossentropy'", notes: [] });
+    // The converter's Dense layers name Keras' GlorotUniform and Zeros, which are gradscope's 'glorot-uniform' and 'zero'.
+    const initNote = `initialisation read from the Dense layers' kernel_initializer and bias_initializer: init "glorot-uniform", biasInit "zero"`;
+    expect(model.imported).toEqual({ lossFrom: "modelTopology.training_config.loss 'binary_crossentropy'", notes: [initNote] });
+    expect(model.initialisation).toEqual({ init: 'glorot-uniform', biasInit: 'zero' });
   });
 
   it('Keras names map (mean_squared_error, categorical_crossentropy, sparse_categorical_crossentropy); an unknown loss is refused, not replaced', () => {
@@ -123,7 +126,7 @@ describe('real-world tfjs model.json', () => {
     expect(fromTfjsLayers(classifier('mean_squared_error', 'linear'), bytes).loss).toBe('mse');
     const sparse = fromTfjsLayers(classifier('sparse_categorical_crossentropy'), bytes);
     expect(sparse.loss).toBe('cross-entropy');
-    expect(sparse.imported!.notes).toEqual(['sparse_categorical_crossentropy is cross-entropy on class indices: give gradscope one-hot targets']);
+    expect(sparse.imported!.notes[0]).toBe('sparse_categorical_crossentropy is cross-entropy on class indices: give gradscope one-hot targets');
     // A Keras 3 serialised loss computed from logits: the softmax moves into the model.
     const logits = fromTfjsLayers(
       classifier({ module: 'keras.losses', class_name: 'CategoricalCrossentropy', config: { name: 'categorical_crossentropy', from_logits: true, label_smoothing: 0 }, registered_name: null }, 'linear'),
@@ -136,7 +139,7 @@ describe('real-world tfjs model.json', () => {
     );
     // The caller's loss wins over the file's training config, and the note says so.
     const chosen = fromTfjsLayers(classifier('hinge', 'linear'), bytes, { loss: 'mse' });
-    expect(chosen.imported).toEqual({ lossFrom: 'the loss option', notes: ['the loss option overrides modelTopology.training_config.loss'] });
+    expect(chosen.imported).toMatchObject({ lossFrom: 'the loss option', notes: ['the loss option overrides modelTopology.training_config.loss', expect.stringMatching(/^initialisation read from/)] });
   });
 
   it('no loss anywhere: the default is said, not silent', () => {

@@ -97,7 +97,11 @@ describe('tfjs-layers', () => {
     ]);
     expect(data.tensors.map((t) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight']);
     expect(data.loss).toBe('binary-cross-entropy');
-    expect(data.imported?.notes).toEqual([`Dense layer 'unbiased' (layers[2]) has no bias (use_bias: false): read as a dense layer without a bias, a block network, and written back to tfjs with use_bias: false`]);
+    expect(data.imported?.notes).toEqual([
+      `Dense layer 'unbiased' (layers[2]) has no bias (use_bias: false): read as a dense layer without a bias, a block network, and written back to tfjs with use_bias: false`,
+      // tfjs' Dense default, glorotNormal, is its truncated normal without Keras' 0.8796: no gradscope init (test/io/keras-initializers).
+      expect.stringMatching(/^no initialisation recorded: Dense layer '\w+': VarianceScaling\(scale 1, mode fan_avg, distribution normal\): tfjs draws/),
+    ]);
     const net = await networkFromModel(data, { backend: 'ref' });
     expect(net.kind).toBe('blocks');
     expectClose(net.predict(X).flatMap((r) => Array.from(r)), tfPredict(model, X), { abs: 1e-5, rel: 1e-5 }, 'gradscope vs tfjs');
