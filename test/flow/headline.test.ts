@@ -78,7 +78,7 @@ const CASES: { name: string; verdict: Verdict; make: () => Trace; figure?: (d: D
     make: () => handTrace('sigmoid', { delta: [1e-3, 3e-2, 1], firstWeightGradient: 1 / 30, firstStep: 1 / 30 }),
     figure: (d) =>
       `one example's gradient δ at the first hidden layer is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer; the sigmoid's σ' is at most 1/4); ` +
-      `by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns 1.00e+3× slower than the last (${gapRecords(d.evidence)}), ` +
+      `by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns 1.00e+3× slower than the last (at the first step), ` +
       "its weights 30.0× slower than the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖)",
   },
   {
@@ -87,7 +87,7 @@ const CASES: { name: string; verdict: Verdict; make: () => Trace; figure?: (d: D
     make: () => handTrace('tanh', { delta: [0.05, 0.2, 1] }),
     figure: (d) =>
       `one example's gradient δ at the first hidden layer is ${timesOf(d.evidence.gap.ratio)} the last hidden layer's (${gapRecords(d.evidence)}, a factor of ${numberText(d.evidence.meanChainFactor)} per layer); ` +
-      `by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (${gapRecords(d.evidence)}), ` +
+      `by the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), the first hidden layer learns ${learnsWords(speedAt(d.evidence))} the last (at the first step), ` +
       "its weights at 1.00× the speed of the last's by their gradient relative to their size (‖∂C/∂W‖/‖W‖); still learning",
   },
   {
@@ -132,6 +132,17 @@ describe('Diagnosis.headline', () => {
     expect([mild.severity, severe.severity]).toEqual(['mild', 'severe']);
     expect(mild.headline).toMatch(/^Vanishing gradients \(mild\): one example's gradient δ at the first hidden layer is 1\/10\.0 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖ \(Nielsen's speed of learning\), the first hidden layer learns 10\.0× slower/);
     expect(severe.headline).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/1\.00e\+4 of the last hidden layer's \(at the first step, .*; by the batch gradient ‖∂C\/∂b‖ \(Nielsen's speed of learning\), the first hidden layer learns 1\.00e\+4× slower/);
+  });
+
+  it("names the records of a median once, at the gap, not again at the speed (prose54's left-alone 2); a first step's at both", () => {
+    // 1/10 at the first record, 1/1,000 at the others: the gap read as their median.
+    const d = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1], deltaAt: (i) => (i === 0 ? [0.1, 0.3, 1] : undefined) }));
+    expect(gapRecords(d.evidence)).toBe('median over 8 records');
+    expect(d.headline).toContain("is 1/1.00e+3 of the last hidden layer's (median over 8 records, a factor of");
+    expect(d.headline).toMatch(/; by the batch gradient ‖∂C\/∂b‖ \(Nielsen's speed of learning\), the first hidden layer learns [\d.e+]+× slower than the last, its weights /);
+    expect(d.headline.split('median over').length - 1, d.headline).toBe(1);
+    const first = diagnose(handTrace('sigmoid', { delta: [1e-3, 3e-2, 1] }));
+    expect(first.headline.split('(at the first step').length - 1, first.headline).toBe(2);
   });
 
   it("names the first remedy by its settings and counts them all, and says nothing of a remedy where there is none", () => {

@@ -11,7 +11,7 @@ import { API_REMEDY_TERMS, remedyChoices, type Remedy, type RemedyChoice, type R
 import type { Diagnosis, Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { gapRecords, lastRecordName, medianOverRecords, percent, rowList, timesOf } from './diagnosis-words.js';
 import { EVEN_RANGE, VANISHING_RATIO } from './diagnosis-thresholds.js';
-import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite } from './gap-measures.js';
+import { type ChainEnds, chainEnds, decisiveGap, gapMeasure, gapSide, gatedBranchLayers, positiveFinite, readAtFirst } from './gap-measures.js';
 import { aboutEven, learnsWords, NIELSEN_SPEED, speedAt, stepSizing, weightSpeedWords } from './learning-speed.js';
 import { lossFigure } from './progress-readings.js';
 import { explodingOnLoss, flowUndecided, flowUnread, gapClosed, trainedThrough } from './verdict-rules.js';
@@ -129,8 +129,8 @@ export function gapAtEndWords(e: Evidence, ends: ChainEnds, subject: string): st
 
 /**
  * How much slower or faster the first hidden layer learns than the last by the run's speed measure (speedAt, as the summary's speed
- * sentence says it), named, at the gap's record(s): the batch gradient ‖∂C/∂b‖ (Nielsen's speed of learning), with how far the
- * weights' own speed beside it (weightSpeedWords), or the steps taken, ‖ΔW‖/‖W‖, of an optimiser that sets each layer's step itself.
+ * sentence says it), named, at the gap's record(s), which it names only where they are the first step: the batch gradient ‖∂C/∂b‖
+ * (Nielsen's speed of learning), with how far the weights' own speed beside it (weightSpeedWords), or the steps taken, ‖ΔW‖/‖W‖, of an optimiser that sets each layer's step itself.
  * '' where that measure gives no ratio.
  */
 function speedClause(e: Evidence, ends: ChainEnds, trace: Trace): string {
@@ -143,7 +143,10 @@ function speedClause(e: Evidence, ends: ChainEnds, trace: Trace): string {
   const closed = e.speedMeasure !== 'step' && speedClosedAtEnd(e) ? `, about even by ${lastRecordName(e)}` : '';
   // ‖∂C/∂b‖ is a bias gradient: beside it, the weights' own speed, as the summary says it (lecturer52 #5).
   const weights = weightSpeedWords(e);
-  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last (${gapRecords(e)})${closed}${weights && `${closed ? ';' : ','} its weights ${weights}`}`;
+  // The gap's figure before it named the records: a median over them is not named again (prose54's left-alone 2: the headline said
+  // '(median over 141 records)' twice), a first step's reading is, as in the summary's speed sentence (speedSentence).
+  const when = readAtFirst(e) ? ' (at the first step)' : '';
+  return `; ${measure}, the ${ends.first} learns ${learnsWords(speed)} the last${when}${closed}${weights && `${closed ? ';' : ','} its weights ${weights}`}`;
 }
 
 /**
