@@ -48,9 +48,8 @@ function commandLiterals(text: string): string[] {
  * the tool that converts), not as a line to copy.
  */
 const LIBRARY_NAMES: [file: string, words: string][] = [
-  ['flow/diagnosis/progress-sentences.ts', '`gradscope study plateau\\` measured'],
+  ['flow/diagnosis/progress-sentences.ts', '`gradscope study plateau\\`, which measures its own network, found'],
   ['flow/diagnosis/progress-sentences.ts', '`gradscope curvature --model FILE` measures'],
-  ['flow/diagnosis/progress-sentences.ts', 'the other studies save no network, and `gradscope study plateau` measures its own'],
   ['flow/diagnosis/progress-sentences.ts', 'or `gradscope gradients --model FILE` of two saved models'],
   ['flow/diagnosis/vanishing-optimizer-remedies.ts', 'in `gradscope study remedies` they did not leave the plateau'],
   ['io/files.ts', '(gradscope convert, from the checkpoint)'],

@@ -22,18 +22,21 @@ describe('diagnose with curvature evidence', async () => {
   // The docs page by its title, not a repository path that read as plain text in the HTML report: the title docs/curvature.md's heading gives.
   const undecided = " The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can: " +
     '`measureCurvature(net, x, y)` measures it on your rows, and `diagnose(trace, { curvature: curvatureEvidenceOf(report) })` reads the point from it; ' +
-    "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
-    'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
-    'a smallest eigenvalue below 0 marks a saddle where some step t along ±v, its eigenvector, lowers the loss on both sides by at least 2× what the slope gives ' +
-    "(the gradient's whole descent, but no more than ‖∇C‖·s over its best step s), the slope being spent within the lengths tried; none below 0 a minimum where no step lowers it " +
-    "(`gradscope study plateau` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone; gradscope's docs, page 'Curvature and gradient noise').";
+    "`gradscope curvature --model FILE` measures a saved network's Hessian on your rows (--data) or the digits (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
+    'the other studies save no network). ' +
+    'A smallest eigenvalue below 0 marks a saddle only where a step along its eigenvector lowers the loss on both sides by at least 2× what the slope gives; ' +
+    "`gradscope study plateau`, which measures its own network, found Nielsen's plateau a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone " +
+    "(gradscope's docs give the rule in full, page 'Curvature and gradient noise').";
   // It named only the study, which measured Nielsen's network: the user's own model is measured by the curvature command, as spelt here.
   it('names the command that measures a saved model, by its own words and flags', () => {
     expect(plain.summary).toContain(undecided);
-    // the rule's words and factor, one source with the study's (src/saddle-rule.ts): it said "the gradient … lowers the loss at
-    // most half as much as that curvature does", false where the gradient leans into the curvature (review45 #2)
-    expect(undecided).toContain(saddleTestText('the loss', '‖∇C‖', '±v, its eigenvector,'));
-    expect(undecided).toContain(`at least ${OUTWEIGHS}×`);
+    // The rule's factor, one source with the study's (src/saddle-rule.ts), said as one condition of it: it said "the gradient …
+    // lowers the loss at most half as much as that curvature does", false where the gradient leans into the curvature (review45
+    // #2); the page it names gives the rule in full, the cap on what the slope gives and the slope spent with it.
+    expect(undecided).toContain(`marks a saddle only where a step along its eigenvector lowers the loss on both sides by at least ${OUTWEIGHS}× what the slope gives;`);
+    const page = flat(readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8'));
+    expect(page).toContain('at least twice what the slope gives (`OUTWEIGHS`), and the slope is spent. What the slope gives is the gradient\'s whole descent');
+    expect(page).toContain('but no more than ‖∇f‖·s over that step s');
     expect(curvatureCommand.words).toEqual(['curvature']);
     expect(curvatureCommand.flags.map((f) => f.name)).toEqual(expect.arrayContaining(['model', 'data']));
   });
@@ -52,6 +55,7 @@ describe('diagnose with curvature evidence', async () => {
   it("names the curvature page by the title its heading gives", () => {
     expect(readFileSync(new URL('../../docs/curvature.md', import.meta.url), 'utf8').split('\n')[0]).toMatch(new RegExp(`^# ${CURVATURE_PAGE.slice(1, -1)}:`));
     expect(undecided).not.toContain('docs/');
+    expect(undecided).toContain(`gradscope's docs give the rule in full, page ${CURVATURE_PAGE})`);
   });
 
   // It said "Nielsen's plateau … is the last", which read as the page's last section; it names what the page found.
@@ -60,7 +64,7 @@ describe('diagnose with curvature evidence', async () => {
     // The objective's plateau is nearly flat; the cross-entropy alone is a saddle, its own gradient spent within a short step (test/studies/plateau-data-loss).
     expect(page).toContain('a nearly flat, slightly indefinite region of the objective, rather than a clean saddle point or a local minimum');
     expect(page).toContain('a saddle of the cross-entropy, not a local minimum');
-    expect(undecided).toContain("measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone");
+    expect(undecided).toContain("found Nielsen's plateau a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone");
   });
 
   it.each([

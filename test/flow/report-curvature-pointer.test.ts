@@ -26,8 +26,9 @@ describe("the report's curvature pointer", async () => {
     expect(asked.paragraphs).toContain(CURVATURE_QUESTION);
     const html = howTo(await report())!;
     expect(html).toContain(proseHtml(CURVATURE_QUESTION));
-    expect(html).toContain(`the other studies save no network, and ${codeHtml('gradscope study plateau')} measures its own)`);
-    expect(html).toContain(`${codeHtml('gradscope curvature --model FILE')} measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download;`);
+    expect(html).toContain(`the other studies save no network). `);
+    expect(html).toContain(`${codeHtml('gradscope study plateau')}, which measures its own network, found`);
+    expect(html).toContain(`${codeHtml('gradscope curvature --model FILE')} measures a saved network's Hessian on your rows (--data) or the digits (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download;`);
   });
 
   it('says the how-to once in a report, each asking diagnosis a paragraph to each of its paragraphs and a link to it in place of the how-to', async () => {

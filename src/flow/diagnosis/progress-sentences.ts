@@ -20,7 +20,7 @@ import { flowClear, gapClosed } from './verdict-rules.js';
 import { givenFloat32Text, numberText } from '../../number-text.js';
 import { lossChangeText, lossText } from '../../loss-text.js';
 import { NORM_EPSILON } from '../../layers/spec.js';
-import { saddleTestText } from '../../saddle-rule.js';
+import { OUTWEIGHS } from '../../saddle-rule.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -428,27 +428,30 @@ export const CURVATURE_PAGE = "'Curvature and gradient noise'";
 /**
  * How a user measures the curvature of their own model where the run ended: by the API, measureCurvature and diagnose()'s
  * curvature option (the only route in a browser: newuser48 #6), or by the command (cli/commands/curvature.ts), where
- * its FILE comes from (study --model saves its network with --save; the other studies' reports offer no network to save, so
- * the study that measures its own: newuser44 #3, where it said "a study saves no network" of study --model too), and
- * the rule it reads the point by (src/curvature/critical-point.ts, in the words of src/saddle-rule.ts: the curvature's drop against what the slope gives).
+ * its FILE comes from (study --model saves its network with --save; the other studies' reports offer no network to save:
+ * newuser44 #3, where it said "a study saves no network" of study --model too).
  */
 const CURVATURE_OF_A_MODEL =
   '`measureCurvature(net, x, y)` measures it on your rows, and `diagnose(trace, { curvature: curvatureEvidenceOf(report) })` reads the point from it; ' +
-  "`gradscope curvature --model FILE` measures a saved network's Hessian (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, or the visualizer's model download; " +
-  'the other studies save no network, and `gradscope study plateau` measures its own) on your rows (--data) or the digits: ' +
-  `a smallest eigenvalue below 0 marks a saddle where ${saddleTestText('the loss', '‖∇C‖', '±v, its eigenvector,')}; none below 0 a minimum where no step lowers it`;
+  "`gradscope curvature --model FILE` measures a saved network's Hessian on your rows (--data) or the digits (FILE: JSON.stringify(net.toJSON()), train's --out, study --model's --save, " +
+  "or the visualizer's model download; the other studies save no network)";
 
 /** What a plateau's summary asks where its curvature was not given (curvatureAsked), before how to answer it (CURVATURE_HOW_TO). */
 export const CURVATURE_ASKS = 'The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can';
 
 /**
- * How to measure the curvature where a run stopped and read the point from it, and what the plateau study found: the how-to after
- * CURVATURE_ASKS. The summary says it each time it asks; the HTML report and the visualizer say it once, on their own, and their
- * diagnoses point to it (newuser49 #7: some 180 words, repeated for every network of a report).
+ * How to measure the curvature where a run stopped and read the point from it, what the plateau study found, and where the rule
+ * is: the how-to after CURVATURE_ASKS, whole without it (the report and the visualizer print it alone). The summary says it each
+ * time it asks; the HTML report and the visualizer say it once, on their own, and their diagnoses point to it (newuser49 #7: some
+ * 180 words, repeated for every network of a report). Of the saddle rule (src/saddle-rule.ts, which critical-point.ts decides by)
+ * it says one condition, as the condition it is ('only where'), and leaves the rule in full, the ‖∇C‖·s cap on what the slope
+ * gives and the slope spent, to the page (review45 #2: a rule summed up as if whole was false where the cap binds); the paragraph
+ * ran 177 words with it, and named the plateau study twice (prose54's left-alone 1), 146 since.
  */
 export const CURVATURE_HOW_TO =
-  `${CURVATURE_OF_A_MODEL} (\`gradscope study plateau\` measured Nielsen's plateau: such a slope of its objective, neither a saddle nor a minimum, ` +
-  `and a saddle of its cross-entropy alone; gradscope's docs, page ${CURVATURE_PAGE})`;
+  `${CURVATURE_OF_A_MODEL}. A smallest eigenvalue below 0 marks a saddle only where a step along its eigenvector lowers the loss on both sides by at least ${OUTWEIGHS}× what the slope gives; ` +
+  `\`gradscope study plateau\`, which measures its own network, found Nielsen's plateau a slope of its objective, neither a saddle nor a minimum, and a saddle of its cross-entropy alone ` +
+  `(gradscope's docs give the rule in full, page ${CURVATURE_PAGE})`;
 
 /** The summary's paragraph that asks "minimum, saddle or slope?" (where curvatureAsked), with how to answer it. */
 export const CURVATURE_QUESTION = `${CURVATURE_ASKS}: ${CURVATURE_HOW_TO}.`;
