@@ -1,5 +1,5 @@
 /**
- * The diagnosis's words on Adam and the per-layer rates for study (a)'s deepest run (STUDY_A_DEEPEST, auditor54 #8): the set-up is
+ * The diagnosis's words on Adam, the per-layer rates and layer norm for study (a)'s deepest run (STUDY_A_DEEPEST, auditor54 #8): the set-up is
  * the study's (src/studies/study-defaults.ts), the accuracies docs/studies.md's table of that network's remedies, and they are said
  * to a run of that set-up only.
  */
@@ -35,6 +35,9 @@ async function trained(run: StudyARun, epochs: number, change: Record<string, un
 
 const why = (d: Diagnosis, option: 'adam' | 'layerRates') =>
   d.remedies.find((r) => r.settings.some((s) => s.option === 'optimizer' && (option === 'adam' ? s.setting === 'adam' : typeof s.setting === 'object' && 'layerRates' in (s.setting as object))))?.why;
+
+/** The reason of the batch-norm remedy, whose alternative is layer norm. */
+const normWhy = (d: Diagnosis) => d.remedies.find((r) => r.settings.some((s) => s.option === 'layers' && /'batch-norm'/.test(s.value)))?.why;
 
 let study: { trace: Trace; diagnosis: Diagnosis };
 let otherRate: { trace: Trace; diagnosis: Diagnosis };
@@ -76,6 +79,17 @@ describe("study (a)'s measurements of Adam and the per-layer rates, as the diagn
     expect(isStudyASetup(scheduled)).toBe(false);
     expect(studyAWords(scheduled, 'adam')).toBe('');
     expect(JSON.stringify(diagnose(scheduled).remedies)).not.toMatch(/study \(a\)'s deepest net/);
+  });
+
+  it("are the table's for batch norm and its alternative, layer norm, said in the layer-norm alternative's reason of the study's own run", () => {
+    expect(tableAccuracy('batch norm after each dense layer')).toBe(percentText(STUDY_A_DEEPEST.norms.batchNorm));
+    expect(tableAccuracy('its alternative, layer norm after each dense layer')).toBe(percentText(STUDY_A_DEEPEST.norms.layerNorm));
+    expect(normWhy(study.diagnosis)).toMatch(
+      /; layer norm: per example, any batch size \(Ba et al\. 2016\), but on this set-up, study \(a\)'s deepest net as the study trains it, it left the gradient vanishing and the net at chance: 10\.5 % of the test digits after 500 epochs, batch norm 82\.0 %\.$/,
+    );
+    // At another rate, only what both measured nets did, without their figures (audit54's left-alone 1: said to every sigmoid net).
+    expect(normWhy(otherRate.diagnosis)).toContain('but beside sigmoid units, on both nets where the two were measured, it left the gradient vanishing');
+    expect(normWhy(otherRate.diagnosis)).not.toMatch(/10\.5 %|82\.0 %/);
   });
 
   it('are not said to the same network trained at another rate', () => {
