@@ -22,7 +22,9 @@ import type { TrainResult } from '../training/train-options.js';
  * The note, or undefined where the run took no step (every batch left out, or none) or every weight matrix moved (`unmoved` is
  * empty: TrainResult.unmovedWeights, or the command's own comparison where train() made none). Where every weight matrix is in
  * `unmoved` and the checked rows' loss after every epoch (TrainResult's validation) is `initialLoss`, theirs before the first, it
- * says no weight moved; elsewhere it names the matrices that did not (unmovedSomeNote). `trained`: what train() returned.
+ * says no weight moved; elsewhere it names the matrices that did not (unmovedSomeNote). Each with its one cause (causeWords):
+ * a gradient of 0 at every step where TrainResult.zeroGradientWeights has it, its updates rounded away elsewhere. `trained`: what
+ * train() returned.
  */
 export function unmovedNote(net: Network, trained: TrainResult, unmoved: readonly string[], initialLoss: number, clipNorm?: number): string | undefined {
   const steps = trained.epochs.reduce((sum, epoch) => sum + epoch.batches, 0);
@@ -31,29 +33,64 @@ export function unmovedNote(net: Network, trained: TrainResult, unmoved: readonl
   if (some || !trained.epochs.every((epoch) => epoch.validation?.loss === initialLoss)) return unmovedSomeNote(net, trained, unmoved, steps, some, clipNorm);
   const none = `Note: no weight moved in the run's ${counted(steps, 'step')}`;
   const same = 'the epochs above measured the network as it was made (the same loss after each)';
-  // An optimiser with no rate (a line search that refused every step, say) is not said to have rounded anything away: no cause is given.
-  if (trained.learningRate === undefined) return `${none}: ${same}.`;
-  return (
-    `${none}: every update of a weight ${roundedAway(net, trained.learningRate, clipNorm)}, so each rounded to nothing, and ${same}. ` +
-    `A ${clipNorm === undefined ? '--learning-rate' : '--learning-rate or --clip-norm'} at which the updates pass that share moves them.`
-  );
+  const { zero, rounded } = causes(trained, unmoved);
+  // An optimiser with no rate (a line search that refused every step, say) is not said to have rounded anything away.
+  const roundedWords = trained.learningRate === undefined ? '' : roundedAway(net, trained.learningRate, clipNorm);
+  if (zero.length === 0) {
+    if (!roundedWords) return `${none}: ${same}.`;
+    return (
+      `${none}: every update of a weight ${roundedWords}, so each rounded to nothing, and ${same}. ` +
+      `A ${clipNorm === undefined ? '--learning-rate' : '--learning-rate or --clip-norm'} at which the updates pass that share moves them.`
+    );
+  }
+  if (rounded.length === 0) return `${none}: their gradient ${ZERO_GRADIENT}, and ${same}.`;
+  return `${none}${causeWords(net, trained, unmoved, clipNorm)}, and ${same}.`;
+}
+
+/** Why a weight matrix got no update: said where TrainResult.zeroGradientWeights names it. */
+const ZERO_GRADIENT = 'was 0 at every step (dead units pass none back; inputs of 0 give none)';
+
+/** Of `unmoved`, those whose gradient was 0 at every step (TrainResult.zeroGradientWeights) and the rest, whose updates rounded away. */
+function causes(trained: TrainResult, unmoved: readonly string[]): { zero: string[]; rounded: string[] } {
+  const zero = unmoved.filter((name) => trained.zeroGradientWeights?.includes(name));
+  return { zero, rounded: unmoved.filter((name) => !zero.includes(name)) };
 }
 
 /**
  * Where some weight matrices stayed bit for bit as made (`some`: others moved) or every one did while the loss moved (something
  * else the network holds changed it: biases, a batch norm's running statistics): the unmoved named as the trace tables name their
- * layers, then by their PyTorch names (parameterLabel), and why an update leaves a weight as it was, with no cause claimed between
- * the two: rounding (per-layer rates, a small rate on a faded gradient) or a gradient of 0 (dead units pass none back; ∂C/∂W is
- * δ times the layer's input, so an input of 0 gives none: test/cli/train's file of rows alike at 0).
+ * layers, then by their PyTorch names (parameterLabel), and why (causeWords).
  */
 function unmovedSomeNote(net: Network, trained: TrainResult, unmoved: readonly string[], steps: number, some: boolean, clipNorm?: number): string {
-  const labelOf = networkLayerLabels(net[MODEL]);
-  const names = andList(net.parameters().filter((parameter) => unmoved.includes(parameter.name)).map((parameter) => parameterLabel(parameter, labelOf(parameter.group, moduleOf(parameter.name)))));
+  const names = namedMatrices(net, unmoved);
   const stayed = some ? `the weights of ${names} did not move` : `no weight of ${names} moved`;
-  // An optimiser with no rate (a line search that refused every step, say) is given no cause, as in the note for every weight.
-  const why = trained.learningRate === undefined ? '' : `: each update of theirs ${roundedAway(net, trained.learningRate, clipNorm)}, or was 0 where their gradient was (dead units pass none back; inputs of 0 give none)`;
   const moved = some ? 'The other weight matrices moved.' : 'What else the network holds (its biases, say) changed the loss above.';
-  return `Note: ${stayed} in the run's ${counted(steps, 'step')}${why}. ${moved}`;
+  return `Note: ${stayed} in the run's ${counted(steps, 'step')}${causeWords(net, trained, unmoved, clipNorm)}. ${moved}`;
+}
+
+/** `names`' matrices as the trace tables name their layers, then by their PyTorch names (parameterLabel): 'hidden 1 (0.weight)'. */
+function namedMatrices(net: Network, names: readonly string[]): string {
+  const labelOf = networkLayerLabels(net[MODEL]);
+  return andList(net.parameters().filter((parameter) => names.includes(parameter.name)).map((parameter) => parameterLabel(parameter, labelOf(parameter.group, moduleOf(parameter.name)))));
+}
+
+/**
+ * Why the `unmoved` matrices stayed as they were, each by its one cause, after the words naming them (prose54's left-alone 3: with
+ * no record of which, it gave both, "or was 0 where their gradient was"): ': their gradient was 0 at every step (…)' where
+ * TrainResult.zeroGradientWeights names them (dead units pass none back; ∂C/∂W is δ times the layer's input, so an input of 0 gives
+ * none: test/cli/train's file of rows alike at 0), ': each update of theirs (learning rate …) was below the resolution …' where it
+ * does not (per-layer rates, a small rate on a faded gradient), both where each holds of some, naming them. An optimiser with no
+ * rate (a line search that refused every step, say) is not said to have rounded anything away; '' where nothing else is said.
+ */
+function causeWords(net: Network, trained: TrainResult, unmoved: readonly string[], clipNorm: number | undefined): string {
+  const { zero, rounded } = causes(trained, unmoved);
+  const both = zero.length > 0 && rounded.length > 0;
+  const said: string[] = [];
+  if (zero.length > 0) said.push(`${both ? `the gradient of ${namedMatrices(net, zero)}` : 'their gradient'} ${ZERO_GRADIENT}`);
+  if (rounded.length > 0 && trained.learningRate !== undefined) {
+    said.push(`${both ? `each update of ${namedMatrices(net, rounded)}` : 'each update of theirs'} ${roundedAway(net, trained.learningRate, clipNorm)}`);
+  }
+  return said.length === 0 ? '' : `: ${said.join('; ')}`;
 }
 
 /**

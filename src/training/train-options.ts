@@ -283,6 +283,14 @@ export interface TrainResult {
    */
   unmovedWeights?: string[];
   /**
+   * The weight matrices whose gradient (∂C/∂W over each batch, with gradient noise and clipping where given) was 0 in every entry
+   * at every step this call applied, by their names in Network.parameters(), in the network's order; absent where each got a
+   * nonzero gradient at some step, or no step was applied. Its units passed no gradient back (dead relu units: z ≤ 0 on every row),
+   * or its input was 0 (∂C/∂W is δ times the layer's input). One of them also in unmovedWeights got no update at all, where the
+   * others there rounded theirs away; weight decay can still move one that is not.
+   */
+  zeroGradientWeights?: string[];
+  /**
    * With the `trace` option: the gradient-flow trace this call recorded (net.trace holds it too, until
    * the weights change without tracing). Absent without it. A call given `trace` returns a
    * TracedTrainResult, where it is typed as present.

@@ -32,7 +32,7 @@ import { scheduleFactor } from '../learning-rate-schedule.js';
 import { readTrainingSettings } from './training-settings.js';
 import { givenOptions, keepSettings, type KeptSettings } from './kept-settings.js';
 import { refuseReturnedPromise } from './callback-promises.js';
-import { comparesWeights, unmovedWeights, weightsAtStart } from './unmoved-weights.js';
+import { comparesWeights, unmovedWeights, weightsAtStart, ZeroGradients } from './unmoved-weights.js';
 import { StepThreadsCount } from './step-threads.js';
 import {
   backAtEpochStart,
@@ -185,6 +185,8 @@ export function runTraining(
     const atStart = comparesWeights(net.parameterCount, epochs * epochRows) ? weightsAtStart(net) : undefined;
     // TrainResult.threads: the kernels' split work from here on, but the epochs' ends and the callbacks'.
     const stepThreads = new StepThreadsCount(net.kernels);
+    // Which weight matrices no applied step gave a gradient (TrainResult.zeroGradientWeights): read at a step only while none has.
+    const zeroGradients = new ZeroGradients(net);
     const history: EpochInfo[] = [];
     const clockNow = clockSeconds(clock);
     const deadline = clockNow() + maxSeconds;
@@ -234,9 +236,11 @@ export function runTraining(
           copied ||= keepCopy;
           // Under a schedule, the step's own rate: its place in the schedule counts the steps this call applied (net.step goes back with 'halve').
           const rate = schedule === undefined ? learningRate : learningRate * scheduleFactor(schedule, schedule.from + net.step - stepAtStart);
+          zeroGradients.read();
           const refused = guard.step(rate, size, loss, keepCopy);
           if (refused === null) {
             applied = true;
+            zeroGradients.applied();
             net.step++;
             if (traced) tracer!.afterStep();
           } else {
@@ -390,6 +394,8 @@ export function runTraining(
     if (lsuvReports) result.lsuv = lsuvReports;
     const unmoved = applied && atStart ? unmovedWeights(net, atStart) : [];
     if (unmoved.length > 0) result.unmovedWeights = unmoved;
+    const zeroGradient = applied ? zeroGradients.names() : [];
+    if (zeroGradient.length > 0) result.zeroGradientWeights = zeroGradient;
     if (tracer) result.trace = tracer.trace;
     return result;
   } catch (error) {

@@ -67,3 +67,34 @@ describe('TrainResult.unmovedWeights', () => {
     net.dispose();
   });
 });
+
+// TrainResult.zeroGradientWeights: which weight matrices no applied step gave a gradient, so that a matrix left as made is said to
+// have got no update rather than one rounded away (prose54's left-alone 3).
+describe('TrainResult.zeroGradientWeights', () => {
+  it('is absent where every matrix got a gradient, whatever became of its updates (1e-20 rounds them all away)', async () => {
+    for (const learningRate of [0.1, 1e-20]) expect('zeroGradientWeights' in (await trained({ learningRate })).result, String(learningRate)).toBe(false);
+  });
+
+  it('names every matrix behind dead relu units (biases at -8: z ≤ 0 on every row), in float32 and float64, and the first layer alone over inputs of 0', async () => {
+    for (const backend of ['wasm', 'ref'] as const) {
+      const net = await createNetwork({ sizes: [2, 4, 3, 2], seed: 2, backend, activation: 'relu', biasInit: { name: 'constant', value: -8 } });
+      const result = net.train(x, y, { epochs: 2, batchSize: 4, learningRate: 0.1 });
+      expect([result.zeroGradientWeights, result.unmovedWeights], backend).toEqual([EVERY, EVERY]);
+      net.dispose();
+    }
+    const net = await createNetwork({ sizes: [2, 4, 3, 2], seed: 2 });
+    const result = net.train(x.map(() => [0, 0]), y, { epochs: 2, batchSize: 4, learningRate: 0.1 });
+    expect([result.zeroGradientWeights, result.unmovedWeights]).toEqual([['0.weight'], ['0.weight']]);
+    net.dispose();
+  });
+
+  it('names a matrix only where every step applied gave it 0: a first batch of inputs at 0 and a second of others reach the first layer', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 3, 2], seed: 2 });
+    const rows = x.map((row, r) => (r < 4 ? [0, 0] : row));
+    const result = net.train(rows, y, { epochs: 1, batchSize: 4, shuffle: false, learningRate: 0.1 });
+    expect('zeroGradientWeights' in result).toBe(false);
+    const first = net.train(rows.slice(0, 4), y.slice(0, 4), { epochs: 1, batchSize: 4, learningRate: 0.1 });
+    expect(first.zeroGradientWeights).toEqual(['0.weight']);
+    net.dispose();
+  });
+});
