@@ -2,6 +2,7 @@
  * A step that is not applied: why (StepFault's reason), and what to change (its advice, in the
  * printer's terms: advice.ts). Made only when a step faults.
  */
+import type { LearningRateSchedule } from '../learning-rate-schedule.js';
 import { lossWithinFloat32, RUNAWAY_PARAMETER } from '../model-limits.js';
 import { firstParameterOutOfRange, gradientRowText, parameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
@@ -250,10 +251,13 @@ export const optimizerStateCannotHalve = (state: string, applied: boolean): stri
   `halving the learning rate cannot help: the fault is in ${state}, which the learning rate does not change; nothing was halved or put back, the network is as ${applied ? 'the last step left it' : 'train() was given it'}`;
 
 /** Why 'halve' stops at a fault after `halvings` (maxHalvings spent), at `learningRate`; 0: none allowed, the rate never halved. */
-export function halvingsSpent(halvings: number, learningRate: number, terms: AdviceTerms): string {
-  if (halvings === 0) return `; the learning rate (${givenFloat32Text(learningRate)}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;
-  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
+export function halvingsSpent(halvings: number, learningRate: number, terms: AdviceTerms, schedule?: Pick<LearningRateSchedule, 'name'>): string {
+  if (halvings === 0) return `; the learning rate (${givenFloat32Text(learningRate)}${startOf(schedule)}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;
+  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}${startOf(schedule)}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
 }
+
+/** Under a schedule, what the rate a DIVERGED quotes is: its start, which the faulty step took a fraction of ('' without one). */
+const startOf = (schedule: Pick<LearningRateSchedule, 'name'> | undefined) => (schedule ? `, the start of its ${schedule.name} schedule` : '');
 
 /**
  * Why 'halve' stops at a fault with halvings left, after `halvings`, at `learningRate`: half of it
@@ -261,9 +265,9 @@ export function halvingsSpent(halvings: number, learningRate: number, terms: Adv
  * (learningRateProblem, the rule train() and the optimisers' steps refuse a rate by) says; 0
  * halvings: the rate given cannot be halved at all.
  */
-export function cannotHalve(halvings: number, learningRate: number, problem: string): string {
-  if (halvings === 0) return `; the learning rate (${givenFloat32Text(learningRate)}) cannot be halved: ${problem}`;
-  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}), which cannot be halved further: ${problem}`;
+export function cannotHalve(halvings: number, learningRate: number, problem: string, schedule?: Pick<LearningRateSchedule, 'name'>): string {
+  if (halvings === 0) return `; the learning rate (${givenFloat32Text(learningRate)}${startOf(schedule)}) cannot be halved: ${problem}`;
+  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${numberText(learningRate)}${startOf(schedule)}), which cannot be halved further: ${problem}`;
 }
 
 /** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */

@@ -330,13 +330,13 @@ export function runTraining(
           // backAtEpochStart names the epoch it is given: its number, counted from 1.
           const start = { ...back, epoch: back.epoch + 1 };
           if (halvings === maxHalvings) {
-            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${halvingsSpent(spent, rate, terms, schedule)}; ${backAtEpochStart(start)}`, at);
           }
           // Stopped where train() would refuse the halved rate if it were given it (INVALID_OPTION), and
           // the optimiser's step() where it checks: 0 or subnormal in float32, alone or times a layer's rate.
           if (callRateProblem(optimizer, learningRate / 2, endFactor) !== undefined) {
             // Said in the printer's terms (the CLI's --learning-rate); a built-in optimiser's rateProblem reads only its fixed settings.
-            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${cannotHalve(spent, rate, callRateProblem(optimizer, rate / 2, endFactor, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${cannotHalve(spent, rate, callRateProblem(optimizer, rate / 2, endFactor, terms.learningRate ?? 'learning rate')!, schedule)}; ${backAtEpochStart(start)}`, at);
           }
           halvings++;
           learningRate /= 2;

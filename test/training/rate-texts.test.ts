@@ -65,6 +65,9 @@ describe('every echo of a float32 rate the caller gave', () => {
   it("the step faults' halving messages", () => {
     expect(halvingsSpent(0, 1e9, API_TERMS)).toMatch(/^; the learning rate \(1e\+9\) was not halved: /);
     expect(cannotHalve(0, held, 'x')).toBe('; the learning rate (0.1) cannot be halved: x');
+    // Under a schedule the rate is its start, which the faulty step took a fraction of.
+    expect(cannotHalve(0, held, 'x', { name: 'cosine' })).toBe('; the learning rate (0.1, the start of its cosine schedule) cannot be halved: x');
+    expect(halvingsSpent(2, 0.025, API_TERMS, { name: 'step' })).toMatch(/^ after 2 halvings of the learning rate \(now 0\.0250, the start of its step schedule\), all that maxHalvings allows$/);
   });
 
   it("the per-layer decay share's reading", () => {
