@@ -8,23 +8,17 @@
  *
  *   nice -n 19 npx tsx scripts/selu-standardised.ts [hidden layers = 100]
  */
-import { loadStudyData, runNetwork, type StudyData } from '../src/studies/trainable-depth-run.js';
+import { loadStudyData, runNetwork } from '../src/studies/trainable-depth-run.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../src/studies/trainable-depth-remedies.js';
 import { TRAINABLE_EPOCHS, TRAINABLE_TRAIN_ROWS, TRAINABLE_WIDTH } from '../src/studies/trainable-depth.js';
 import { STUDY_DIGITS, STUDY_SEED } from '../src/studies/study-defaults.js';
-import { standardise } from '../src/studies/paper-experiment.js';
+import { standardisedStudyData } from './standardised-study-data.js';
 import { percentText } from '../src/percent-text.js';
 
 const depth = Number(process.argv[2] ?? 100);
 const selu = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === 'selu')!;
 const raw = await loadStudyData(TRAINABLE_TRAIN_ROWS, STUDY_DIGITS.testRows);
-const fit = raw.train.x;
-const standardised: StudyData = {
-  train: { x: standardise(raw.train.x, fit), y: raw.train.y },
-  test: { x: standardise(raw.test.x, fit), y: raw.test.y },
-  probe: { x: standardise(raw.probe.x, fit), y: raw.probe.y },
-  examples: { x: standardise(raw.examples.x, fit), y: raw.examples.y },
-};
+const standardised = standardisedStudyData(raw);
 for (const [pixels, data] of [['raw [0, 1]', raw], ['standardised', standardised]] as const) {
   const run = await runNetwork({ remedy: selu, depth, width: TRAINABLE_WIDTH, seed: STUDY_SEED, checkpoints: [TRAINABLE_EPOCHS] }, data);
   const [end] = run.checkpoints;

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
 import { percentText } from '../../src/percent-text.js';
-import { standardise } from '../../src/studies/paper-experiment.js';
+import { standardisedStudyData } from '../../scripts/standardised-study-data.js';
 import { STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
-import { loadStudyData, runNetwork, type StudyData } from '../../src/studies/trainable-depth-run.js';
+import { loadStudyData, runNetwork } from '../../src/studies/trainable-depth-run.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 import { TRAINABLE_EPOCHS, TRAINABLE_TRAIN_ROWS, TRAINABLE_WIDTH } from '../../src/studies/trainable-depth.js';
 import { quotedOn } from '../util/page-numbers.js';
@@ -27,14 +27,7 @@ describe(`study (c)'s selu row at ${DEPTH} hidden layers on standardised pixels 
 
   it("standardised pixels give the page's figure", async () => {
     const selu = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === 'selu')!;
-    const raw = await loadStudyData(TRAINABLE_TRAIN_ROWS, STUDY_DIGITS.testRows);
-    const fit = raw.train.x;
-    const standardised: StudyData = {
-      train: { x: standardise(raw.train.x, fit), y: raw.train.y },
-      test: { x: standardise(raw.test.x, fit), y: raw.test.y },
-      probe: { x: standardise(raw.probe.x, fit), y: raw.probe.y },
-      examples: { x: standardise(raw.examples.x, fit), y: raw.examples.y },
-    };
+    const standardised = standardisedStudyData(await loadStudyData(TRAINABLE_TRAIN_ROWS, STUDY_DIGITS.testRows));
     const run = await runNetwork({ remedy: selu, depth: DEPTH, width: TRAINABLE_WIDTH, seed: STUDY_SEED, checkpoints: [TRAINABLE_EPOCHS] }, standardised);
     expect(percentText(run.checkpoints[0].testAccuracy)).toBe(standardisedText);
   }, 300_000);
