@@ -66,6 +66,17 @@ describe('exploding across batch norm', () => {
     }
   }, 120_000);
 
+  it("glorot-normal-truncated (Keras' GlorotNormal, Glorot's variance and so Glorot's row lengths) is offered 'standard' too", async () => {
+    const settings: Settings = { ...DEFAULTS, norm: 'batch-norm', activation: 'sigmoid', init: 'glorot-uniform', seed: 1 };
+    const net = await createNetwork({ ...networkOptions(settings, 2, 2), init: 'glorot-normal-truncated', backend: 'ref' });
+    net.train(x, y, { epochs: 20, batchSize: settings.batchSize, learningRate: settings.learningRate, trace: { every: 4 } });
+    const d = diagnose(net.trace!);
+    net.dispose();
+    expect(d.verdict).toBe('exploding');
+    expect(d.remedies[0].option).toBe("init: 'standard'");
+    expect(d.remedies[0].why).toMatch(/'glorot-normal-truncated' draws .* 0\.222 .* 1\.00 .* 4\.50×/);
+  }, 120_000);
+
   it("a run whose init already draws every row the same length ('standard') is offered no change that was not measured to help", async () => {
     const d = await diagnosed({ activation: 'relu', init: 'standard', seed: 1 });
     expect(d.verdict).toBe('exploding');

@@ -30,8 +30,12 @@ export interface ReluRateSource {
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
 const EVEN_ROWS_INIT = 'standard';
 
-/** The inits explodingAcrossNorms was measured to replace (scripts/batch-norm-exploding.ts): their rows' length depends on n_out as well as n_in. */
-const UNEVEN_ROWS_INITS: readonly string[] = ['glorot-uniform', 'glorot-normal', 'orthogonal'];
+/**
+ * The variance rules explodingAcrossNorms replaces, by an init of each: their rows' length depends on n_out as well as n_in.
+ * Measured on glorot-uniform, glorot-normal and orthogonal (scripts/batch-norm-exploding.ts); Keras' truncated
+ * GlorotNormal draws Glorot's variance too (sameInitRule), so its rows are as long.
+ */
+const UNEVEN_ROWS_RULES: readonly WeightInitName[] = ['glorot-uniform', 'orthogonal'];
 
 /** The mean square length of one weight row (a unit's n_in weights) that `init` draws: n_in·std². */
 const rowSquare = (init: WeightInitName, nIn: number, nOut: number) => nIn * weightInitStd(init, nIn, nOut) ** 2;
@@ -56,7 +60,7 @@ const rowSquare = (init: WeightInitName, nIn: number, nOut: number) => nIn * wei
 export function explodingAcrossNorms(trace: Trace, e: Evidence, add: AddRemedy): void {
   const init = initName(trace.run.init);
   const chain = e.chain ?? [];
-  if (init === undefined || !UNEVEN_ROWS_INITS.includes(init) || chain.length < 2) return;
+  if (!UNEVEN_ROWS_RULES.some((rule) => sameInitRule(init, rule)) || chain.length < 2) return;
   const [first, last] = [chain[0], chain[chain.length - 1]];
   const square = (row: number) => rowSquare(init as WeightInitName, trace.sizes[row], trace.sizes[row + 1]);
   const byInit = square(last) / square(first);
