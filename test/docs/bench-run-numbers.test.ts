@@ -9,22 +9,9 @@
 // files in the history. The 2026-12-06 paragraphs' load averages once said the machine's uptime, not the run's header
 // (2.6 and 4.1 twice where the files read 4.1 and 3.7). docs/curvature.md's cost table is held to the curvature rows of
 // the run it names (it was a run of 2026-11-30 read as today's, auditor55 #1). Needs the history: skipped, saying why, in a tarball or a shallow clone.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
-
-function historyMissing(): string | undefined {
-  try {
-    if (git(['rev-parse', '--is-inside-work-tree']).trim() !== 'true') return 'not a git work tree';
-    return git(['rev-parse', '--is-shallow-repository']).trim() === 'true' ? 'a shallow clone lacks the older runs' : undefined;
-  } catch {
-    return 'no git repository (an installed package or an exported tree)';
-  }
-}
+import { git, historyMissing, ROOT } from '../util/git-history.js';
 
 /** The first paragraph held: the runs before it are left to their files (above). */
 const FIRST_HELD = '2026-12-06';

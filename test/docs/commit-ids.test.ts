@@ -5,23 +5,9 @@
 // it still resolved in the worktrees' shared object store, so `git cat-file -e` alone would not have
 // caught it). Needs the repository's history, not the network: skipped, saying why, in a tarball or a
 // shallow clone.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'ignore'] });
-
-/** Why the history cannot be read here, or undefined when it can. */
-function historyMissing(): string | undefined {
-  try {
-    if (git(['rev-parse', '--is-inside-work-tree']).trim() !== 'true') return 'not a git work tree';
-    return git(['rev-parse', '--is-shallow-repository']).trim() === 'true' ? 'a shallow clone lacks the older commits' : undefined;
-  } catch {
-    return 'no git repository (an installed package or an exported tree)';
-  }
-}
+import { git, historyMissing, ROOT } from '../util/git-history.js';
 
 /**
  * A commit id as the project writes them: 7 to 10 lowercase hex digits (git's short ids; the 16-digit
